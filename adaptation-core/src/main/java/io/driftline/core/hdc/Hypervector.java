@@ -1,0 +1,96 @@
+package io.driftline.core.hdc;
+
+import java.util.Arrays;
+
+/**
+ * A binary hypervector of {@code dimension} bits packed little-endian into {@code long} words (bit
+ * {@code i} is bit {@code i % 64} of word {@code i / 64}; unused high bits of the last word are zero).
+ *
+ * @param dimension number of bits
+ * @param words packed bits, {@code ceil(dimension / 64)} words
+ */
+public record Hypervector(int dimension, long[] words) {
+
+  /** Checks that the word count fits the dimension and the padding bits are clear. */
+  public Hypervector {
+    if (dimension <= 0) {
+      throw new IllegalArgumentException("hypervector dimension must be positive, got " + dimension);
+    }
+    if (words.length != wordsFor(dimension)) {
+      throw new IllegalArgumentException(
+          "a " + dimension + "-bit hypervector needs " + wordsFor(dimension) + " words, got " + words.length);
+    }
+    int tail = dimension % 64;
+    if (tail != 0 && (words[words.length - 1] >>> tail) != 0) {
+      throw new IllegalArgumentException("bits above dimension " + dimension + " must be zero");
+    }
+  }
+
+  /** Number of {@code long} words needed for {@code dimension} bits. */
+  public static int wordsFor(int dimension) {
+    return (dimension + 63) / 64;
+  }
+
+  /** Returns the bit at {@code index}. */
+  public boolean bit(int index) {
+    if (index < 0 || index >= dimension) {
+      throw new IndexOutOfBoundsException("bit " + index + " of " + dimension);
+    }
+    return (words[index >>> 6] >>> (index & 63) & 1L) != 0;
+  }
+
+  /** Number of set bits. */
+  public int popCount() {
+    int count = 0;
+    for (long w : words) {
+      count += Long.bitCount(w);
+    }
+    return count;
+  }
+
+  /** Number of differing bits; both vectors must have the same dimension. */
+  public int hamming(Hypervector other) {
+    requireSameDimension(other);
+    int distance = 0;
+    for (int i = 0; i < words.length; i++) {
+      distance += Long.bitCount(words[i] ^ other.words[i]);
+    }
+    return distance;
+  }
+
+  /** Hamming similarity in [0,1]: 1 for identical vectors, about 0.5 for unrelated random ones. */
+  public double hammingSimilarity(Hypervector other) {
+    return 1.0 - (double) hamming(other) / dimension;
+  }
+
+  /**
+   * Cosine similarity in [-1,1] of the bipolar (+1/-1) readings of both vectors: {@code 1 - 2h/D}.
+   */
+  public double cosine(Hypervector other) {
+    return 1.0 - 2.0 * hamming(other) / dimension;
+  }
+
+  private void requireSameDimension(Hypervector other) {
+    if (other.dimension != dimension) {
+      throw new IllegalArgumentException(
+          "hypervector dimensions differ: " + dimension + " vs " + other.dimension);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Hypervector other
+        && other.dimension == dimension
+        && Arrays.equals(words, other.words);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * dimension + Arrays.hashCode(words);
+  }
+
+  @Override
+  public String toString() {
+    return "Hypervector[" + dimension + " bits, " + popCount() + " set]";
+  }
+}

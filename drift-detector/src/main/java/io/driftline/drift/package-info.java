@@ -1,0 +1,5 @@
+/** Per-device sequential change detection on telemetry, drift incidents. */
+@NullMarked
+package io.driftline.drift;
+
+import org.jspecify.annotations.NullMarked;

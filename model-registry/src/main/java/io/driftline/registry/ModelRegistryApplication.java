@@ -1,0 +1,14 @@
+package io.driftline.registry;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Starts the model registry service. */
+@SpringBootApplication
+public class ModelRegistryApplication {
+
+  /** Runs the service with the given command-line arguments. */
+  public static void main(String[] args) {
+    SpringApplication.run(ModelRegistryApplication.class, args);
+  }
+}

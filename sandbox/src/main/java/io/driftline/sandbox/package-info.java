@@ -1,0 +1,5 @@
+/** The one-command local fleet: embedded Kafka, PostgreSQL, all services, simulated devices. */
+@NullMarked
+package io.driftline.sandbox;
+
+import org.jspecify.annotations.NullMarked;

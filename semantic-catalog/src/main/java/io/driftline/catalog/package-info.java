@@ -1,0 +1,5 @@
+/** Knowledge graph of devices and models: SHACL, SPARQL, matchmaking. */
+@NullMarked
+package io.driftline.catalog;
+
+import org.jspecify.annotations.NullMarked;
