@@ -448,32 +448,32 @@ public final class StudentModel implements AutoCloseable {
         }
         return environment.createSession(Objects.requireNonNull(modelBytes), options);
       } catch (OrtException e) {
-        throw new StudentModelException("cannot load ONNX model " + source + ": " + e.getMessage()
-            + hintFor(modelBytes), e);
+        throw new StudentModelException("cannot load ONNX model " + source + ": " + hintFor(modelBytes)
+            + " (ONNX Runtime: " + e.getMessage() + ")", e);
       }
     }
 
     // Only consulted after ONNX Runtime refused the bytes, so a large model is never parsed twice.
     private static String hintFor(byte @Nullable [] bytes) {
       if (bytes == null) {
-        return ". Check that the file is a complete ONNX model and that any external data files"
-            + " it names are next to it.";
+        return "check that the file is a complete ONNX model and that any external data files it"
+            + " names are next to it";
       }
       OnnxMl.ModelProto proto;
       try {
         proto = OnnxMl.ModelProto.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
-        return ". The bytes are not an ONNX ModelProto; check that the artefact is an .onnx file and"
-            + " was transferred completely.";
+        return "the bytes are not an ONNX ModelProto; check that the artefact is an .onnx file and"
+            + " was transferred completely";
       }
       for (OnnxMl.TensorProto initializer : proto.getGraph().getInitializerList()) {
         if (initializer.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
-          return ". The model keeps initializer '" + initializer.getName() + "' in an external data"
-              + " file; load it with setModel(Path) from its file so the data file beside it is found.";
+          return "the model keeps initializer '" + initializer.getName() + "' in an external data"
+              + " file; load it with setModel(Path) from its file so the data file beside it is found";
         }
       }
-      return ". The bytes parse as an ONNX ModelProto, so check the IR version and operator set"
-          + " against ONNX Runtime's supported ones.";
+      return "the bytes parse as an ONNX ModelProto, so check its IR version, operator set and"
+          + " operators against those ONNX Runtime supports";
     }
 
     private StudentModel resolve(OrtEnvironment environment, OrtSession session, String source) {

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.driftline.core.image.Image;
 import io.driftline.core.image.ImageOps;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -178,6 +181,43 @@ class StudentModelTest {
   }
 
   @Test
+  void closeWhileOtherThreadsInferLetsThemFinishOrFailCleanly() throws Exception {
+    StudentModel student = StudentModel.builder().setModel(SyntheticStudents.nano(3), "nano-shared")
+        .optIntraOpThreads(1).build();
+    List<Image> frames = randomImages(new SplittableRandom(7), 4, 1, 28, 28);
+    StudentOutput expected = student.infer(frames);
+    int threads = 4;
+    CountDownLatch running = new CountDownLatch(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          int completed = 0;
+          while (true) {
+            try {
+              assertThat(student.infer(frames)).isEqualTo(expected);
+            } catch (IllegalStateException closed) {
+              return completed;
+            }
+            if (++completed == 1) {
+              running.countDown();
+            }
+          }
+        }));
+      }
+      running.await();
+      student.close();
+      for (Future<Integer> future : futures) {
+        // Every thread ran at least once, and then stopped only because the model was closed.
+        assertThat(future.get()).isPositive();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void fixedBatchModelRunsLargerBatchesInChunks() {
     SplittableRandom random = new SplittableRandom(9);
     float[][] weights = randomMatrix(random, 2, 4);
@@ -252,8 +292,8 @@ class StudentModelTest {
   @Test
   void malformedPreprocessingMetadataNamesTheKeyAndModel() {
     SplittableRandom random = new SplittableRandom(11);
-    var proto = TestGraphs.linear("N", 1, 2, 2, randomMatrix(random, 2, 4), randomVector(random, 2));
-    byte[] bytes = proto.toBuilder().addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+    ModelProto proto = TestGraphs.linear("N", 1, 2, 2, randomMatrix(random, 2, 4), randomVector(random, 2));
+    byte[] bytes = proto.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
         .setKey(Preprocessing.MEAN_KEY).setValue("0.5,abc")).build().toByteArray();
     assertThatThrownBy(() -> StudentModel.load(bytes, "bad-meta.onnx"))
         .isInstanceOf(StudentModelException.class)
@@ -264,7 +304,7 @@ class StudentModelTest {
   void symbolicOutputSizesAreFoundByAProbeRun() {
     SplittableRandom random = new SplittableRandom(12);
     float[][] weights = randomMatrix(random, 5, 4);
-    var proto = TestGraphs.linear("N", 1, 2, 2, weights, randomVector(random, 5));
+    ModelProto proto = TestGraphs.linear("N", 1, 2, 2, weights, randomVector(random, 5));
     GraphProto.Builder graph = proto.getGraph().toBuilder().clearOutput()
         .addOutput(valueInfo("features", FLOAT, "N", "F"))
         .addOutput(valueInfo("logits", FLOAT, "N", "K"));
