@@ -1,0 +1,291 @@
+package io.driftline.core.model;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Builds random-weight ONNX students shaped like the reference students, for tests and benchmarks;
+ * they have the student signature but have learnt nothing.
+ *
+ * <p>The graph is {@code depth} blocks of Conv 3x3 (padding 1) + Relu, with a 2x2 MaxPool after
+ * every block but the last; then GlobalAveragePool and Flatten; optionally Gemm + Relu to
+ * {@code featureDimension}; that tensor is the {@code features} output, and a final Gemm gives the
+ * {@code logits} output. The first block has {@code width} channels and each next block doubles
+ * them. The input is {@code input [N, channels, size, size]} with a symbolic batch {@code N}. Models
+ * use IR version 8 and opset 13, weights are He-normal from the seed, and the preprocessing is
+ * written to the metadata ({@link Preprocessing#toMetadata()}).
+ */
+public final class SyntheticStudents {
+
+  /** IR version of the generated models. */
+  public static final int IR_VERSION = 8;
+  /** Default-domain opset of the generated models. */
+  public static final int OPSET = 13;
+  /** Name of the image input. */
+  public static final String INPUT = "input";
+
+  private SyntheticStudents() {}
+
+  /**
+   * Builds the nano student: 1x28x28 input, Conv(1→8) + Relu + MaxPool, Conv(8→16) + Relu,
+   * GlobalAveragePool, 16 features, 10 classes; 1,418 parameters.
+   */
+  public static byte[] nano(long seed) {
+    return builder().build(seed);
+  }
+
+  /**
+   * Builds the small student: 1x28x28 input, three conv blocks of 32, 64 and 128 channels, a
+   * 128-wide Gemm + Relu as 128 features, 10 classes; 110,474 parameters.
+   */
+  public static byte[] small(long seed) {
+    return builder().optWidth(32).optDepth(3).optFeatureDimension(128).build(seed);
+  }
+
+  /** Returns a builder for other shapes; its defaults build the nano student. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a synthetic student; every option has the nano student's value by default. */
+  public static final class Builder {
+
+    private int channels = 1;
+    private int size = 28;
+    private int width = 8;
+    private int depth = 2;
+    private int featureDimension;
+    private int classes = 10;
+    private Preprocessing preprocessing = Preprocessing.of(1f, 0.5f, 0.5f);
+    private List<String> classNames = List.of();
+
+    private Builder() {}
+
+    /** Sets the input channels (default 1). */
+    public Builder optChannels(int channels) {
+      this.channels = positive(channels, "channels");
+      return this;
+    }
+
+    /** Sets the input height and width (default 28). */
+    public Builder optSize(int size) {
+      this.size = positive(size, "size");
+      return this;
+    }
+
+    /** Sets the channels of the first conv block (default 8); each later block doubles them. */
+    public Builder optWidth(int width) {
+      this.width = positive(width, "width");
+      return this;
+    }
+
+    /** Sets the number of conv blocks (default 2). */
+    public Builder optDepth(int depth) {
+      this.depth = positive(depth, "depth");
+      return this;
+    }
+
+    /**
+     * Sets the feature dimension, adding a Gemm + Relu projection after pooling (default: no
+     * projection, the features are the pooled channels of the last block).
+     */
+    public Builder optFeatureDimension(int featureDimension) {
+      this.featureDimension = positive(featureDimension, "featureDimension");
+      return this;
+    }
+
+    /** Sets the number of classes (default 10). */
+    public Builder optClasses(int classes) {
+      this.classes = positive(classes, "classes");
+      return this;
+    }
+
+    /** Sets the preprocessing written to the metadata (default pixel scale 1, mean 0.5, std 0.5). */
+    public Builder optPreprocessing(Preprocessing preprocessing) {
+      this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+      return this;
+    }
+
+    /** Sets class names written to the metadata (default none). */
+    public Builder optClassNames(List<String> classNames) {
+      this.classNames = List.copyOf(classNames);
+      return this;
+    }
+
+    /** Builds the model's bytes with weights drawn from {@code seed}. */
+    public byte[] build(long seed) {
+      return buildModel(seed).toByteArray();
+    }
+
+    /** Builds the model with weights drawn from {@code seed}. */
+    public ModelProto buildModel(long seed) {
+      if (size < 1 << (depth - 1)) {
+        throw new IllegalArgumentException("size " + size + " is too small for " + (depth - 1)
+            + " 2x2 poolings");
+      }
+      if (!classNames.isEmpty() && classNames.size() != classes) {
+        throw new IllegalArgumentException(
+            classes + " classes but " + classNames.size() + " class names were given");
+      }
+      SplittableRandom random = new SplittableRandom(seed);
+      GraphProto.Builder graph = GraphProto.newBuilder().setName("synthetic_student")
+          .addInput(valueInfo(INPUT, dim("N"), dim(channels), dim(size), dim(size)));
+      String current = INPUT;
+      int in = channels;
+      for (int block = 0; block < depth; block++) {
+        int out = width << block;
+        String conv = "conv" + (block + 1);
+        graph.addInitializer(tensor(conv + ".weight", heNormal(random, out * in * 9, in * 9), out, in, 3, 3));
+        graph.addInitializer(tensor(conv + ".bias", smallBias(random, out), out));
+        graph.addNode(node("Conv", conv, List.of(current, conv + ".weight", conv + ".bias"), conv)
+            .addAttribute(ints("kernel_shape", 3, 3))
+            .addAttribute(ints("pads", 1, 1, 1, 1)));
+        graph.addNode(node("Relu", "relu" + (block + 1), List.of(conv), "relu" + (block + 1)));
+        current = "relu" + (block + 1);
+        if (block < depth - 1) {
+          String pool = "pool" + (block + 1);
+          graph.addNode(node("MaxPool", pool, List.of(current), pool)
+              .addAttribute(ints("kernel_shape", 2, 2))
+              .addAttribute(ints("strides", 2, 2)));
+          current = pool;
+        }
+        in = out;
+      }
+      graph.addNode(node("GlobalAveragePool", "gap", List.of(current), "gap"));
+      int features = in;
+      if (featureDimension > 0) {
+        graph.addNode(node("Flatten", "flatten", List.of("gap"), "pooled").addAttribute(axis()));
+        graph.addInitializer(tensor("projection.weight",
+            heNormal(random, featureDimension * in, in), featureDimension, in));
+        graph.addInitializer(tensor("projection.bias", smallBias(random, featureDimension), featureDimension));
+        graph.addNode(gemm("projection", "pooled", "projection"));
+        graph.addNode(node("Relu", "features_relu", List.of("projection"), StudentModel.DEFAULT_FEATURES_OUTPUT));
+        features = featureDimension;
+      } else {
+        graph.addNode(node("Flatten", "flatten", List.of("gap"), StudentModel.DEFAULT_FEATURES_OUTPUT)
+            .addAttribute(axis()));
+      }
+      // Logit weights are scaled for a linear layer (gain 1), the others for Relu layers (gain 2).
+      float[] classifier = heNormal(random, classes * features, features);
+      for (int i = 0; i < classifier.length; i++) {
+        classifier[i] *= (float) Math.sqrt(0.5);
+      }
+      graph.addInitializer(tensor("classifier.weight", classifier, classes, features));
+      graph.addInitializer(tensor("classifier.bias", smallBias(random, classes), classes));
+      graph.addNode(gemm("classifier", StudentModel.DEFAULT_FEATURES_OUTPUT, StudentModel.DEFAULT_LOGITS_OUTPUT));
+      graph.addOutput(valueInfo(StudentModel.DEFAULT_FEATURES_OUTPUT, dim("N"), dim(features)));
+      graph.addOutput(valueInfo(StudentModel.DEFAULT_LOGITS_OUTPUT, dim("N"), dim(classes)));
+
+      ModelProto.Builder model = ModelProto.newBuilder()
+          .setIrVersion(IR_VERSION)
+          .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+          .setProducerName("driftline-synthetic-students")
+          .setDocString("Random-weight synthetic student (seed " + seed + "), for tests and benchmarks only")
+          .setGraph(graph);
+      for (Map.Entry<String, String> entry : preprocessing.toMetadata().entrySet()) {
+        model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(entry.getKey()).setValue(entry.getValue()));
+      }
+      if (!classNames.isEmpty()) {
+        model.addMetadataProps(StringStringEntryProto.newBuilder()
+            .setKey(StudentDescription.CLASS_NAMES_KEY).setValue(String.join(",", classNames)));
+      }
+      return model.build();
+    }
+
+    private static int positive(int value, String name) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + " must be positive, got " + value);
+      }
+      return value;
+    }
+  }
+
+  private static float[] heNormal(SplittableRandom random, int count, int fanIn) {
+    double scale = Math.sqrt(2.0 / fanIn);
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = (float) (random.nextGaussian() * scale);
+    }
+    return values;
+  }
+
+  private static float[] smallBias(SplittableRandom random, int count) {
+    float[] values = new float[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = (float) (random.nextGaussian() * 0.01);
+    }
+    return values;
+  }
+
+  private static TensorProto tensor(String name, float[] values, long... dims) {
+    ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    raw.asFloatBuffer().put(values);
+    TensorProto.Builder tensor = TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .setRawData(ByteString.copyFrom(raw.array()));
+    for (long d : dims) {
+      tensor.addDims(d);
+    }
+    return tensor.build();
+  }
+
+  private static NodeProto.Builder node(String opType, String name, List<String> inputs, String output) {
+    return NodeProto.newBuilder().setOpType(opType).setName(name).addAllInput(inputs).addOutput(output);
+  }
+
+  private static NodeProto.Builder gemm(String layer, String input, String output) {
+    return node("Gemm", layer, List.of(input, layer + ".weight", layer + ".bias"), output)
+        .addAttribute(AttributeProto.newBuilder()
+            .setName("transB").setType(AttributeProto.AttributeType.INT).setI(1));
+  }
+
+  private static AttributeProto axis() {
+    return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1).build();
+  }
+
+  private static AttributeProto ints(String name, long... values) {
+    AttributeProto.Builder attribute = AttributeProto.newBuilder()
+        .setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) {
+      attribute.addInts(v);
+    }
+    return attribute.build();
+  }
+
+  private static TensorShapeProto.Dimension dim(long value) {
+    return TensorShapeProto.Dimension.newBuilder().setDimValue(value).build();
+  }
+
+  private static TensorShapeProto.Dimension dim(String param) {
+    return TensorShapeProto.Dimension.newBuilder().setDimParam(param).build();
+  }
+
+  private static ValueInfoProto valueInfo(String name, TensorShapeProto.Dimension... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (TensorShapeProto.Dimension d : dims) {
+      shape.addDim(d);
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+            .setElemType(TensorProto.DataType.FLOAT_VALUE)
+            .setShape(shape)))
+        .build();
+  }
+}
