@@ -1,5 +1,6 @@
 package io.driftline.core.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -71,7 +72,7 @@ final class Checks {
   /** Percent-encodes an id for use as one path segment of a CloudEvents source URI reference. */
   static String pathSegment(String id) {
     StringBuilder out = new StringBuilder(id.length());
-    for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xFF;
       boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
           || c == '-' || c == '.' || c == '_' || c == '~';

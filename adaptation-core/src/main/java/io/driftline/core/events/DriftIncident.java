@@ -2,6 +2,7 @@ package io.driftline.core.events;
 
 import io.driftline.core.hdc.Hypervector;
 import java.time.Instant;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,7 +86,7 @@ public record DriftIncident(
    */
   @Override
   public String ceId() {
-    return incidentId + "/" + state.name().toLowerCase(java.util.Locale.ROOT) + "/" + lastWindowSeq;
+    return incidentId + "/" + state.name().toLowerCase(Locale.ROOT) + "/" + lastWindowSeq;
   }
 
   /** The CloudEvents source: {@code /drift-detector}. */

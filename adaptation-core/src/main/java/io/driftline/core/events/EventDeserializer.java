@@ -1,5 +1,6 @@
 package io.driftline.core.events;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -41,7 +42,7 @@ public class EventDeserializer<T extends DriftlineEvent> implements Deserializer
       if (type == null) {
         throw new IllegalArgumentException(
             "EventDeserializer needs the config " + EVENT_TYPE_CONFIG + " set to one of "
-                + java.util.Arrays.toString(EventType.values()));
+                + Arrays.toString(EventType.values()));
       }
       return;
     }
@@ -50,7 +51,7 @@ public class EventDeserializer<T extends DriftlineEvent> implements Deserializer
       requested = configured instanceof EventType t ? t : EventType.valueOf(configured.toString().trim());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(EVENT_TYPE_CONFIG + " is '" + configured + "', expected one of "
-          + java.util.Arrays.toString(EventType.values()), e);
+          + Arrays.toString(EventType.values()), e);
     }
     if (type != null && type != requested) {
       throw new IllegalArgumentException(EVENT_TYPE_CONFIG + " is " + requested

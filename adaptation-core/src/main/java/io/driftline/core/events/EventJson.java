@@ -1,6 +1,7 @@
 package io.driftline.core.events;
 
 import java.lang.reflect.RecordComponent;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -50,7 +51,7 @@ final class EventJson {
     }
     if (tree == null || !tree.isObject()) {
       throw new EventFormatException(topic, "value must be a JSON object for " + type.getSimpleName()
-          + ", got " + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+          + ", got " + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase(Locale.ROOT)));
     }
     requireFields(topic, tree, type, "");
     try {

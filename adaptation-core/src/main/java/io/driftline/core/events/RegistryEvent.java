@@ -3,6 +3,7 @@ package io.driftline.core.events;
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import java.time.Instant;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -63,7 +64,7 @@ public record RegistryEvent(
     Checks.required(payload, "payload");
     if (!payload.isObject()) {
       throw new IllegalArgumentException(
-          "payload must be a JSON object, got " + payload.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+          "payload must be a JSON object, got " + payload.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     payload = payload.deepCopy();
   }
