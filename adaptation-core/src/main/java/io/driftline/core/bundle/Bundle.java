@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param metadata identity, version, target student and lineage
  * @param prompt the visual prompt, or null when the bundle only carries adaptors
- * @param adaptors domain adaptors in routing order (domain ids unique, same feature and class
+ * @param adaptors domain adaptors in installation order (domain ids unique, same feature and class
  *     counts, prototypes of one dimension)
  * @param extraPrototypes known domains without an adaptor (ids unique and distinct from the
  *     adaptors')

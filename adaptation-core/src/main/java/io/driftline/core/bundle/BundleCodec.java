@@ -104,7 +104,8 @@ public final class BundleCodec {
     int payloadLength = checkEnvelope(encoded);
     int signedEnd = HEADER_BYTES + payloadLength;
     byte[] digest = sha256(encoded, 0, signedEnd);
-    if (!MessageDigest.isEqual(digest, Arrays.copyOfRange(encoded, signedEnd, signedEnd + DIGEST_BYTES))) {
+    byte[] stored = Arrays.copyOfRange(encoded, signedEnd, signedEnd + DIGEST_BYTES);
+    if (!MessageDigest.isEqual(digest, stored)) {
       throw new BundleFormatException(Reason.DIGEST_MISMATCH,
           "SHA-256 of the bundle content does not match the digest stored in it: the file was "
               + "corrupted or altered in transit; download it again");
@@ -158,7 +159,10 @@ public final class BundleCodec {
     return (int) payloadLength;
   }
 
-  /** Wraps a payload in header, digest and signature. Package-private so tests can seal crafted payloads. */
+  /**
+   * Wraps a payload in header, digest and signature; package-private so tests can seal crafted
+   * payloads.
+   */
   static byte[] seal(byte[] payload, PrivateKey signingKey) {
     int signedEnd = HEADER_BYTES + payload.length;
     byte[] out = new byte[signedEnd + DIGEST_BYTES + SIGNATURE_BYTES];

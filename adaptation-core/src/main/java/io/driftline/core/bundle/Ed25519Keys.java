@@ -170,7 +170,8 @@ public final class Ed25519Keys {
   }
 
   private static byte[] rawPrivate(PrivateKey key) {
-    if (!(key instanceof EdECPrivateKey edec) || !ALGORITHM.equalsIgnoreCase(edec.getParams().getName())) {
+    if (!(key instanceof EdECPrivateKey edec)
+        || !ALGORITHM.equalsIgnoreCase(edec.getParams().getName())) {
       throw new IllegalArgumentException("expected an Ed25519 private key, got " + key.getAlgorithm());
     }
     return edec.getBytes().orElseThrow(() -> new IllegalArgumentException(
@@ -184,7 +185,8 @@ public final class Ed25519Keys {
   }
 
   private static String pem(String label, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    byte[] newline = "\n".getBytes(StandardCharsets.US_ASCII);
+    String body = Base64.getMimeEncoder(64, newline).encodeToString(der);
     return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 

@@ -257,7 +257,8 @@ class BundleCodecTest {
     cases.put("not valid UTF-8", new Bytes().raw(metadata)
         .section(BundleCodec.TAG_PROTOTYPE, new Bytes().u32(1).u8(0xFF).u32(64).raw(new byte[8]).bytes()).bytes());
     cases.put("bits above dimension", new Bytes().raw(metadata)
-        .section(BundleCodec.TAG_PROTOTYPE, new Bytes().u32(1).u8('p').u32(3).u8(0xFF).raw(new byte[7]).bytes()).bytes());
+        .section(BundleCodec.TAG_PROTOTYPE,
+            new Bytes().u32(1).u8('p').u32(3).u8(0xFF).raw(new byte[7]).bytes()).bytes());
     for (Map.Entry<String, byte[]> c : cases.entrySet()) {
       BundleFormatException e = rejection(BundleCodec.seal(c.getValue(), KEYS.getPrivate()));
       assertThat(e).as(c.getKey()).isNotNull();
