@@ -1,0 +1,127 @@
+package io.driftline.core.bundle;
+
+import io.driftline.core.update.Adaptor;
+import io.driftline.core.update.DomainAdaptor;
+import io.driftline.core.update.DomainRouter;
+import io.driftline.core.update.VisualPrompt;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One update for one student: metadata, an optional visual prompt, the domain adaptors and
+ * optional extra domain prototypes. Encoded, signed and verified by {@link BundleCodec}.
+ *
+ * <p>Equality is by value (prompt, adaptor weights and prototypes included), so a decoded bundle
+ * equals the one that was encoded.
+ *
+ * @param metadata identity, version, target student and lineage
+ * @param prompt the visual prompt, or null when the bundle only carries adaptors
+ * @param adaptors domain adaptors in installation order (domain ids unique, same feature and class
+ *     counts, prototypes of one dimension)
+ * @param extraPrototypes known domains without an adaptor (ids unique and distinct from the
+ *     adaptors')
+ */
+public record Bundle(
+    BundleMetadata metadata,
+    @Nullable VisualPrompt prompt,
+    List<DomainAdaptor> adaptors,
+    List<DomainPrototype> extraPrototypes) {
+
+  /** Checks that adaptors and prototypes are consistent with each other and copies the lists. */
+  public Bundle {
+    adaptors = List.copyOf(adaptors);
+    extraPrototypes = List.copyOf(extraPrototypes);
+    Set<String> ids = new HashSet<>();
+    Integer dimension = null;
+    for (DomainAdaptor d : adaptors) {
+      if (!ids.add(d.domainId())) {
+        throw new IllegalArgumentException("bundle has two adaptors for domain '" + d.domainId() + "'");
+      }
+      dimension = checkDimension(dimension, d.domainId(), d.prototype().dimension());
+      Adaptor first = adaptors.get(0).adaptor();
+      if (d.adaptor().inputSize() != first.inputSize()
+          || d.adaptor().classCount() != first.classCount()) {
+        throw new IllegalArgumentException(
+            "adaptor of domain '" + d.domainId() + "' maps " + d.adaptor().inputSize() + " -> "
+                + d.adaptor().classCount() + " but adaptor of domain '" + adaptors.get(0).domainId()
+                + "' maps " + first.inputSize() + " -> " + first.classCount()
+                + "; all adaptors of a bundle serve the same student");
+      }
+    }
+    for (DomainPrototype p : extraPrototypes) {
+      if (!ids.add(p.domainId())) {
+        throw new IllegalArgumentException(
+            "extra prototype for domain '" + p.domainId() + "' repeats a domain id of the bundle");
+      }
+      dimension = checkDimension(dimension, p.domainId(), p.prototype().dimension());
+    }
+  }
+
+  private static int checkDimension(@Nullable Integer expected, String domainId, int actual) {
+    if (expected != null && expected != actual) {
+      throw new IllegalArgumentException(
+          "prototype of domain '" + domainId + "' has " + actual + " bits but the bundle's other "
+              + "prototypes have " + expected + "; all must come from the same HDC encoder");
+    }
+    return actual;
+  }
+
+  /** Returns a router over this bundle's adaptors with the given similarity threshold. */
+  public DomainRouter router(double threshold) {
+    return new DomainRouter(adaptors, threshold);
+  }
+
+  /** Returns a builder for a bundle. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Bundle}: metadata is required, everything else optional. */
+  public static final class Builder {
+    private @Nullable BundleMetadata metadata;
+    private @Nullable VisualPrompt prompt;
+    private final List<DomainAdaptor> adaptors = new ArrayList<>();
+    private final List<DomainPrototype> extraPrototypes = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Sets the metadata (required). */
+    public Builder setMetadata(BundleMetadata metadata) {
+      this.metadata = metadata;
+      return this;
+    }
+
+    /** Sets the visual prompt. */
+    public Builder optPrompt(@Nullable VisualPrompt prompt) {
+      this.prompt = prompt;
+      return this;
+    }
+
+    /** Appends a domain adaptor. */
+    public Builder optAdaptor(DomainAdaptor adaptor) {
+      adaptors.add(adaptor);
+      return this;
+    }
+
+    /** Appends an extra domain prototype. */
+    public Builder optExtraPrototype(DomainPrototype prototype) {
+      extraPrototypes.add(prototype);
+      return this;
+    }
+
+    /**
+     * Builds the bundle.
+     *
+     * @throws IllegalStateException if no metadata was set
+     */
+    public Bundle build() {
+      if (metadata == null) {
+        throw new IllegalStateException("bundle metadata is required: call setMetadata first");
+      }
+      return new Bundle(metadata, prompt, adaptors, extraPrototypes);
+    }
+  }
+}
