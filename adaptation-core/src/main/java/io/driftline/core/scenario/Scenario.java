@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A continual stream described as data: segments of domains (corruption family x severity, or
@@ -51,7 +52,7 @@ public record Scenario(
   }
 
   /** The segments a device sees, in order; the segment list itself for a null device. */
-  public List<Segment> schedule(@org.jspecify.annotations.Nullable String deviceId) {
+  public List<Segment> schedule(@Nullable String deviceId) {
     if (deviceId == null) {
       return segments;
     }

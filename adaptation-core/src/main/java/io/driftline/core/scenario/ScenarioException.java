@@ -40,8 +40,6 @@ public class ScenarioException extends RuntimeException {
     if (file != null) {
       text.append(file);
       text.append(line > 0 ? ":" + line + ": " : ": ");
-    } else if (line > 0) {
-      text.append("line ").append(line).append(": ");
     }
     if (!path.isEmpty()) {
       text.append(path).append(": ");

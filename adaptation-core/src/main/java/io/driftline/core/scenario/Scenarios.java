@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -26,6 +28,8 @@ public final class Scenarios {
   /** Classpath location of the default scenario. */
   public static final String DEFAULT_RESOURCE = "/scenarios/default.yaml";
 
+  private static final Pattern READER_MARK = Pattern.compile("line (\\d+), column (\\d+)");
+
   private static final JsonMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -35,7 +39,7 @@ public final class Scenarios {
   public enum Format {
     /** JSON. */
     JSON,
-    /** YAML (1.1, as read by SnakeYAML). */
+    /** YAML 1.2 (read by SnakeYAML Engine through Jackson). */
     YAML
   }
 
@@ -111,11 +115,9 @@ public final class Scenarios {
     try {
       tree = (format == Format.JSON ? JSON : YAML).readTree(text);
     } catch (JacksonException e) {
-      TokenStreamLocation location = e.getLocation();
-      int line = location == null ? -1 : location.getLineNr();
-      String where = location == null || line < 0 ? "" : " at line " + line + ", column " + location.getColumnNr();
-      throw new ScenarioException(
-          null, "", "malformed " + format + where + ": " + firstLine(e.getOriginalMessage()), line, e);
+      int[] where = position(e);
+      String at = where[0] > 0 ? " at line " + where[0] + ", column " + where[1] : "";
+      throw new ScenarioException(null, "", "malformed " + format + at + ": " + problem(e.getOriginalMessage()), where[0], e);
     }
     return new ScenarioParser(resolvePath).parse(tree);
   }
@@ -124,12 +126,40 @@ public final class Scenarios {
     return text.stripLeading().startsWith("{") ? Format.JSON : Format.YAML;
   }
 
-  private static String firstLine(@Nullable String message) {
+  /**
+   * Line and column of a syntax error. SnakeYAML's own marks ("in reader, line 2, column 1") point
+   * at the offending character more precisely than the token location Jackson reports, so the last
+   * of them wins when present.
+   */
+  private static int[] position(JacksonException e) {
+    Matcher mark = READER_MARK.matcher(String.valueOf(e.getOriginalMessage()));
+    int[] position = null;
+    while (mark.find()) {
+      position = new int[] {Integer.parseInt(mark.group(1)), Integer.parseInt(mark.group(2))};
+    }
+    if (position != null) {
+      return position;
+    }
+    TokenStreamLocation location = e.getLocation();
+    return location == null ? new int[] {-1, -1} : new int[] {location.getLineNr(), location.getColumnNr()};
+  }
+
+  /** The parser's explanation without its source excerpts and position lines, on one line. */
+  private static String problem(@Nullable String message) {
     if (message == null) {
       return "syntax error";
     }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    StringBuilder text = new StringBuilder();
+    for (String line : message.split("\\R")) {
+      if (line.isBlank() || line.startsWith(" ") || line.startsWith("\t")) {
+        continue; // excerpt, caret and "in reader" lines; the position is reported separately
+      }
+      if (text.length() > 0) {
+        text.append("; ");
+      }
+      text.append(line.strip());
+    }
+    return text.length() == 0 ? message.strip() : text.toString();
   }
 
   private static ObjectNode toTree(ObjectMapper mapper, Scenario scenario) {

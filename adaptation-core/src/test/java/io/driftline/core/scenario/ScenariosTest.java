@@ -152,8 +152,20 @@ class ScenariosTest {
     ScenarioException e = catchThrowableOfType(ScenarioException.class, () -> Scenarios.load(file));
 
     assertThat(e.file()).isEqualTo(file.toString());
-    assertThat(e.line()).isBetween(4, 6);
-    assertThat(e.getMessage()).startsWith(file + ":" + e.line() + ": malformed YAML at line " + e.line());
+    // the unclosed brace on line 4 is noticed where the next entry starts
+    assertThat(e.line()).isEqualTo(5);
+    assertThat(e.getMessage()).startsWith(file + ":5: malformed YAML at line 5, column ")
+        .contains("expected ',' or '}'")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void tabIndentationIsReportedOnItsLine() {
+    ScenarioException e = catchThrowableOfType(ScenarioException.class,
+        () -> Scenarios.parse("name: x\nseed: 1\nsegments:\n\t- {family: clean, length: 1}\n"));
+
+    assertThat(e.line()).isEqualTo(4);
+    assertThat(e.getMessage()).startsWith("malformed YAML at line 4, column 1:").contains("TAB");
   }
 
   @Test
