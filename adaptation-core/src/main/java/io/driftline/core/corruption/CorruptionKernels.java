@@ -1,6 +1,7 @@
 package io.driftline.core.corruption;
 
 import io.driftline.core.image.Image;
+import io.driftline.core.image.ImageOps;
 import java.util.SplittableRandom;
 
 /**
@@ -20,6 +21,7 @@ final class CorruptionKernels {
 
   private CorruptionKernels() {}
 
+  /** Runs the family's kernel; the severity has already been checked by {@link CorruptionFamily#apply}. */
   static Image apply(CorruptionFamily family, Image clean, int severity, long seed, long index) {
     // The generator does not depend on the severity: all severities of one frame share the same
     // random draws, so a higher severity scales the same noise / field / streaks rather than
@@ -89,28 +91,22 @@ final class CorruptionKernels {
     return Math.sqrt(-2.0 * Math.log(1.0 - u1)) * Math.cos(2.0 * Math.PI * u2);
   }
 
-  /** Clamps to [0,1] and narrows to float. */
+  /** Narrows to float and clamps to [0,1] (NaN becomes 0). */
   static float clamp01(double v) {
-    if (!(v > 0.0)) {
-      return 0f;
-    }
-    return v > 1.0 ? 1f : (float) v;
+    return ImageOps.clamp01((float) v);
   }
 
   /**
    * Per-pixel brightness plane ({@code height * width}): the plane itself for one channel, BT.601
-   * luma for three, the channel mean otherwise.
+   * luma for three, the channel mean otherwise. The result may share the input's array: read only.
    */
   static float[] luminance(Image image) {
+    if (image.channels() == 1 || image.channels() == 3) {
+      return ImageOps.toChannels(image, 1).pixels();
+    }
     int plane = image.height() * image.width();
     float[] p = image.pixels();
     float[] out = new float[plane];
-    if (image.channels() == 3) {
-      for (int i = 0; i < plane; i++) {
-        out[i] = 0.299f * p[i] + 0.587f * p[plane + i] + 0.114f * p[2 * plane + i];
-      }
-      return out;
-    }
     for (int c = 0; c < image.channels(); c++) {
       for (int i = 0; i < plane; i++) {
         out[i] += p[c * plane + i];
