@@ -10,20 +10,35 @@ import java.util.Optional;
  * same pixels, so a scenario can be replayed exactly.
  */
 public enum CorruptionFamily {
+  /** Additive Gaussian sensor noise, sigma 0.08 to 0.38. */
   GAUSSIAN_NOISE,
+  /** Photon (Poisson) noise: counts of 60 down to 3 photons per unit intensity. */
   SHOT_NOISE,
+  /** Salt and pepper: 3% to 27% of values set to exactly 0 or 1. */
   IMPULSE_NOISE,
+  /** Out-of-focus blur with an anti-aliased disk kernel, radius 0.8 to 2.7 px at 28 px. */
   DEFOCUS_BLUR,
+  /** Camera shake: averaging along a centred line at a random angle, 2 to 9.5 px long at 28 px. */
   MOTION_BLUR,
+  /** A plasma-fractal haze blended in: {@code (x + s * fog) / (1 + s)}, s from 0.3 to 1.5. */
   FOG,
+  /** Falling flakes over a whitened, slightly blurred scene. */
   SNOW,
+  /** Bright streaks within 20 degrees of vertical over a dimmed scene. */
   RAIN,
+  /** Raises the HSV value by 0.1 to 0.5 (hue and saturation kept). */
   BRIGHTNESS,
+  /** Night: a dark gamma curve {@code gain * x^gamma} plus a little sensor noise. */
   DARKEN,
+  /** Pulls each channel toward its mean, keeping 40% down to 5% of the spread. */
   CONTRAST,
+  /** Square blocks of 2 to 6 px at 28 px holding the mean of the pixels they cover; random grid phase. */
   PIXELATE,
+  /** A real JPEG encode and decode (javax.imageio) at quality 30 down to 4. */
   JPEG,
+  /** A smooth random displacement field, 0.6 to 2 px RMS at 28 px, bilinearly resampled. */
   ELASTIC,
+  /** Rotation by 5 to 25 degrees and a shift of 2% to 13% of the side, random direction, black fill. */
   ROTATE_TRANSLATE;
 
   /** Lowest severity. */
