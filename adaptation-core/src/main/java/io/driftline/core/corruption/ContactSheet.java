@@ -1,5 +1,7 @@
 package io.driftline.core.corruption;
 
+import io.driftline.core.data.DatasetException;
+import io.driftline.core.data.IdxReader;
 import io.driftline.core.image.Image;
 import io.driftline.core.image.ImageOps;
 import java.awt.Color;
@@ -8,20 +10,13 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
 /**
@@ -173,7 +168,11 @@ public final class ContactSheet {
     List<Image> samples;
     try {
       samples = readIdxImages(Path.of(options.images), options.indices);
-    } catch (NoSuchFileException e) {
+    } catch (DatasetException e) {
+      if (Files.exists(Path.of(options.images))) {
+        err.println("ContactSheet: " + e.getMessage());
+        return FAILED;
+      }
       err.println("ContactSheet: no image file at " + options.images
           + (options.images.equals(DEFAULT_IMAGES)
               ? "; install the dataset-fashion-mnist package or pass --images <idx images file>"
@@ -182,9 +181,6 @@ public final class ContactSheet {
     } catch (IndexOutOfBoundsException e) {
       err.println("ContactSheet: " + e.getMessage());
       return BAD_ARGUMENTS;
-    } catch (IOException e) {
-      err.println("ContactSheet: cannot read images from " + options.images + ": " + e.getMessage());
-      return FAILED;
     }
     BufferedImage sheet = render(samples, options.seed, options.scale);
     Path target = Path.of(options.out).toAbsolutePath();
@@ -216,64 +212,21 @@ public final class ContactSheet {
   }
 
   /**
-   * Reads the images at the given positions from an IDX3 unsigned-byte file, gzip-compressed or
-   * not. Deliberately minimal (only what the sheet needs); datasets proper live in
-   * {@code io.driftline.core.data}.
+   * Picks the images at the given positions from an IDX images file.
    *
    * @throws IndexOutOfBoundsException if a position is past the end of the file
    */
-  static List<Image> readIdxImages(Path file, int[] indices) throws IOException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-        DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
-      int magic = in.readInt();
-      if (magic != 0x00000803) {
-        throw new IOException(String.format(
-            "not an IDX file of 3-D unsigned-byte images (magic 0x%08x, expected 0x00000803)", magic));
+  static List<Image> readIdxImages(Path file, int[] indices) {
+    List<Image> all = IdxReader.readImages(file);
+    List<Image> result = new ArrayList<>();
+    for (int index : indices) {
+      if (index >= all.size()) {
+        throw new IndexOutOfBoundsException(
+            "--index " + index + " is past the end of " + file.getFileName() + ", which has " + all.size() + " images");
       }
-      int count = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      if (count < 0 || rows <= 0 || cols <= 0) {
-        throw new IOException("bad IDX header: " + count + " images of " + rows + "x" + cols);
-      }
-      int[] order = indices.clone();
-      Arrays.sort(order);
-      for (int index : order) {
-        if (index >= count) {
-          throw new IndexOutOfBoundsException(
-              "--index " + index + " is past the end of " + file.getFileName() + ", which has " + count + " images");
-        }
-      }
-      int plane = rows * cols;
-      List<Image> byOrder = new ArrayList<>();
-      long position = 0;
-      for (int index : order) {
-        if (!byOrder.isEmpty() && index == order[byOrder.size() - 1]) {
-          byOrder.add(byOrder.get(byOrder.size() - 1));
-          continue;
-        }
-        in.skipNBytes((index - position) * plane);
-        byte[] pixels = new byte[plane];
-        in.readFully(pixels);
-        position = index + 1L;
-        byOrder.add(ImageOps.fromUint8(1, rows, cols, pixels));
-      }
-      List<Image> result = new ArrayList<>();
-      for (int index : indices) {
-        result.add(byOrder.get(Arrays.binarySearch(order, index)));
-      }
-      return result;
-    } catch (EOFException e) {
-      throw new IOException("the file ends early (truncated download?)", e);
+      result.add(all.get(index));
     }
-  }
-
-  private static InputStream maybeGunzip(InputStream in) throws IOException {
-    in.mark(2);
-    int b0 = in.read();
-    int b1 = in.read();
-    in.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in) : in;
+    return result;
   }
 
   /** Parsed command-line options. */

@@ -1,5 +1,7 @@
 package io.driftline.core.data;
 
+import io.driftline.core.image.Image;
+import io.driftline.core.image.ImageOps;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -7,9 +9,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
@@ -86,6 +90,33 @@ public final class IdxReader {
     return new Uint8Images(
         1, pixelArray.dims()[1], pixelArray.dims()[2], pixelArray.data(), labelArray.data(), names,
         images + " + " + labels.getFileName());
+  }
+
+  /**
+   * Reads an images file without labels, for tools that only show or replay pixels.
+   *
+   * @return the images in file order, each converted to a 1-channel image on access
+   * @throws DatasetException if the file is missing, truncated or corrupt
+   */
+  public static List<Image> readImages(Path images) {
+    IdxArray array = readArray(images, IMAGES_MAGIC, "images");
+    int count = array.dims()[0];
+    int rows = array.dims()[1];
+    int cols = array.dims()[2];
+    int plane = rows * cols;
+    byte[] data = array.data();
+    return new AbstractList<>() {
+      @Override
+      public Image get(int index) {
+        Objects.checkIndex(index, count);
+        return ImageOps.fromUint8(1, rows, cols, Arrays.copyOfRange(data, index * plane, (index + 1) * plane));
+      }
+
+      @Override
+      public int size() {
+        return count;
+      }
+    };
   }
 
   /** The decoded dimensions and raw unsigned bytes of one IDX file. */

@@ -138,7 +138,7 @@ class ContactSheetTest {
     Path truncated = dir.resolve("short");
     Files.write(truncated, new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4, 1, 2, 3});
     assertThat(run("--images", truncated.toString(), "--out", dir.resolve("c.png").toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("ends early");
+    assertThat(err.toString()).contains("truncated");
     assertThat(Files.exists(dir.resolve("c.png"))).isFalse();
   }
 

@@ -60,6 +60,19 @@ class IdxReaderTest {
   }
 
   @Test
+  void readsImagesWithoutLabelsInFileOrder() {
+    byte[] pixels = {0, (byte) 255, 51, 102, 1, 2, 3, 4};
+    Path[] files = writePair(dir, "unlabelled", pixels, new byte[] {0, 1}, 2, 2, true);
+
+    List<io.driftline.core.image.Image> images = IdxReader.readImages(files[0]);
+
+    assertThat(images).hasSize(2);
+    assertThat(images.get(0).pixels()).containsExactly(0f, 1f, 0.2f, 0.4f);
+    assertThat(images.get(1).pixels()).containsExactly(1 / 255f, 2 / 255f, 3 / 255f, 4 / 255f);
+    assertThatThrownBy(() -> images.get(2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void usesGivenClassNames() {
     Path[] files = writePair(dir, "named", new byte[] {1, 2, 3, 4}, new byte[] {0, 2, 1, 2}, 1, 1, false);
 
