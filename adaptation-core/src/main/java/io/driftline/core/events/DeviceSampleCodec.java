@@ -71,7 +71,7 @@ public final class DeviceSampleCodec {
       size += 4 + 4L * sample.features().length;
     }
     if (sample.hypervector() != null) {
-      size += 4 + 8L * sample.hypervector().words().length;
+      size += 4 + 8L * sample.hypervector().wordCount();
     }
     return Math.toIntExact(size);
   }

@@ -6,6 +6,9 @@ import java.util.Arrays;
  * A binary hypervector of {@code dimension} bits packed little-endian into {@code long} words (bit
  * {@code i} is bit {@code i % 64} of word {@code i / 64}; unused high bits of the last word are zero).
  *
+ * <p>A hypervector is immutable: the constructor copies nothing (encoders hand over fresh arrays),
+ * but {@link #words()} returns a copy, so a cached prototype cannot be changed through it.
+ *
  * @param dimension number of bits
  * @param words packed bits, {@code ceil(dimension / 64)} words
  */
@@ -24,6 +27,22 @@ public record Hypervector(int dimension, long[] words) {
     if (tail != 0 && (words[words.length - 1] >>> tail) != 0) {
       throw new IllegalArgumentException("bits above dimension " + dimension + " must be zero");
     }
+  }
+
+  /** Returns a copy of the packed bits. */
+  @Override
+  public long[] words() {
+    return words.clone();
+  }
+
+  /** Returns the packed word at {@code index} without copying the array. */
+  public long word(int index) {
+    return words[index];
+  }
+
+  /** Number of {@code long} words in this vector. */
+  public int wordCount() {
+    return words.length;
   }
 
   /** Number of {@code long} words needed for {@code dimension} bits. */

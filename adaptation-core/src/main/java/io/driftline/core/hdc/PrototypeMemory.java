@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Labelled prototypes (class prototypes, or domain prototypes for routing) each kept as a
- * {@link Bundle} of the hypervectors added under its label; a prototype is the bundle's majority with
+ * {@link CountingBundle} of the hypervectors added under its label; a prototype is the bundle's majority with
  * ties broken by a fixed pattern derived from {@link #tieBreakSeed()}. Labels are kept in their
  * natural (String) order, which is also the tie-break order of {@link #nearest}. Prototypes are
  * cached until their label receives a new vector. Not thread-safe: one owner updates it, or readers
@@ -48,10 +48,10 @@ public final class PrototypeMemory {
   private final TreeMap<String, Entry> entries = new TreeMap<>();
 
   private static final class Entry {
-    final Bundle bundle;
+    final CountingBundle bundle;
     @Nullable Hypervector prototype;
 
-    Entry(Bundle bundle) {
+    Entry(CountingBundle bundle) {
       this.bundle = bundle;
     }
   }
@@ -68,7 +68,7 @@ public final class PrototypeMemory {
     }
     this.dimension = dimension;
     this.tieBreakSeed = tieBreakSeed;
-    this.tieBreak = Bundle.tieBreakPattern(dimension, tieBreakSeed);
+    this.tieBreak = CountingBundle.tieBreakPattern(dimension, tieBreakSeed);
   }
 
   /**
@@ -79,7 +79,7 @@ public final class PrototypeMemory {
   public void add(String label, Hypervector hv) {
     requireLabel(label);
     requireDimension(hv.dimension(), "hypervector");
-    Entry entry = entries.computeIfAbsent(label, l -> new Entry(new Bundle(dimension)));
+    Entry entry = entries.computeIfAbsent(label, l -> new Entry(new CountingBundle(dimension)));
     entry.bundle.add(hv);
     entry.prototype = null;
   }
@@ -97,7 +97,7 @@ public final class PrototypeMemory {
   }
 
   /** Returns a copy of the bundle (counters) behind {@code label}, if known. */
-  public Optional<Bundle> bundle(String label) {
+  public Optional<CountingBundle> bundle(String label) {
     Entry entry = entries.get(label);
     return entry == null ? Optional.empty() : Optional.of(entry.bundle.copy());
   }
@@ -185,7 +185,7 @@ public final class PrototypeMemory {
     }
     PrototypeMemory merged = copy();
     for (Map.Entry<String, Entry> e : other.entries.entrySet()) {
-      Entry target = merged.entries.computeIfAbsent(e.getKey(), l -> new Entry(new Bundle(dimension)));
+      Entry target = merged.entries.computeIfAbsent(e.getKey(), l -> new Entry(new CountingBundle(dimension)));
       target.bundle.addAll(e.getValue().bundle);
       target.prototype = null;
     }
@@ -220,7 +220,7 @@ public final class PrototypeMemory {
     HdcFormat.write(out, MAGIC, VERSION, payload);
   }
 
-  private static void writeEntry(DataOutputStream data, String label, Bundle bundle) throws IOException {
+  private static void writeEntry(DataOutputStream data, String label, CountingBundle bundle) throws IOException {
     data.writeUTF(label);
     int count = bundle.count();
     int width = count <= 0xFF ? 1 : count <= 0xFFFF ? 2 : 4;
@@ -277,7 +277,7 @@ public final class PrototypeMemory {
           }
           ones[d] = value;
         }
-        memory.entries.put(label, new Entry(new Bundle(dimension, count, ones)));
+        memory.entries.put(label, new Entry(new CountingBundle(dimension, count, ones)));
       }
       HdcFormat.requireFullyRead(data, KIND, source);
       return memory;
@@ -314,8 +314,8 @@ public final class PrototypeMemory {
       return false;
     }
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
-      Bundle mine = e.getValue().bundle;
-      Bundle theirs = other.entries.get(e.getKey()).bundle;
+      CountingBundle mine = e.getValue().bundle;
+      CountingBundle theirs = other.entries.get(e.getKey()).bundle;
       if (mine.count() != theirs.count() || !Arrays.equals(mine.counters(), theirs.counters())) {
         return false;
       }

@@ -32,7 +32,7 @@ class PrototypeMemoryTest {
 
   @Test
   void tiesAreDecidedByTheSeededPatternTheSameWayEveryTime() {
-    Hypervector tie = Bundle.tieBreakPattern(8, 99);
+    Hypervector tie = CountingBundle.tieBreakPattern(8, 99);
     PrototypeMemory memory = new PrototypeMemory(8, 99);
     memory.add("a", TestVectors.ofBits(8, 0, 1, 2, 3));
     memory.add("a", TestVectors.ofBits(8, 0, 1));
@@ -62,7 +62,7 @@ class PrototypeMemoryTest {
       m.add("t", notX);
     }
     Hypervector p = first.prototype("t").orElseThrow();
-    assertThat(p).isEqualTo(second.prototype("t").orElseThrow()).isEqualTo(Bundle.tieBreakPattern(1000, 5));
+    assertThat(p).isEqualTo(second.prototype("t").orElseThrow()).isEqualTo(CountingBundle.tieBreakPattern(1000, 5));
     assertThat(p.popCount()).isBetween(440, 560);
     assertThat(otherSeed.prototype("t").orElseThrow().hammingSimilarity(p)).isCloseTo(0.5, within(0.06));
   }
@@ -94,8 +94,8 @@ class PrototypeMemoryTest {
       all.add(label, hv);
       (i % 3 == 0 ? left : right).add(label, hv);
       // The cached prototype follows every update.
-      Bundle expected = all.bundle(label).orElseThrow();
-      assertThat(all.prototype(label)).contains(expected.majority(Bundle.tieBreakPattern(300, all.tieBreakSeed())));
+      CountingBundle expected = all.bundle(label).orElseThrow();
+      assertThat(all.prototype(label)).contains(expected.majority(CountingBundle.tieBreakPattern(300, all.tieBreakSeed())));
     }
     PrototypeMemory leftBefore = left.copy();
     PrototypeMemory merged = left.merge(right);

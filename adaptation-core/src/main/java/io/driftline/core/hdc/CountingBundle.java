@@ -6,14 +6,14 @@ package io.driftline.core.hdc;
  * keeping counts instead of the majority bits is what makes updates incremental and two bundles
  * mergeable by adding their counters. Not thread-safe.
  */
-public final class Bundle {
+public final class CountingBundle {
 
   private final int dimension;
   private final int[] ones;
   private int count;
 
   /** Creates an empty bundle of {@code dimension}-bit vectors. */
-  public Bundle(int dimension) {
+  public CountingBundle(int dimension) {
     if (dimension <= 0) {
       throw new IllegalArgumentException("dimension must be positive, got " + dimension);
     }
@@ -21,7 +21,7 @@ public final class Bundle {
     this.ones = new int[dimension];
   }
 
-  Bundle(int dimension, int count, int[] ones) {
+  CountingBundle(int dimension, int count, int[] ones) {
     this.dimension = dimension;
     this.count = count;
     this.ones = ones;
@@ -56,7 +56,7 @@ public final class Bundle {
    * @throws IllegalArgumentException if the dimensions differ
    * @throws IllegalStateException if the total count would overflow
    */
-  public void addAll(Bundle other) {
+  public void addAll(CountingBundle other) {
     requireDimension(other.dimension);
     if ((long) count + other.count > Integer.MAX_VALUE) {
       throw new IllegalStateException("bundle counter would overflow: " + count + " + " + other.count);
@@ -109,8 +109,8 @@ public final class Bundle {
   }
 
   /** Returns an independent copy. */
-  public Bundle copy() {
-    return new Bundle(dimension, count, ones.clone());
+  public CountingBundle copy() {
+    return new CountingBundle(dimension, count, ones.clone());
   }
 
   int[] counters() {
