@@ -1,5 +1,6 @@
 package io.driftline.core.hdc;
 
+import io.driftline.core.random.SplitMix64;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
