@@ -106,7 +106,7 @@ public record TelemetryWindow(
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof TelemetryWindow w
         && w.deviceId.equals(deviceId)
         && w.windowSeq == windowSeq

@@ -265,7 +265,7 @@ public final class HdcEncoder {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof HdcEncoder other
         && other.featureDimension == featureDimension
         && other.dimension == dimension

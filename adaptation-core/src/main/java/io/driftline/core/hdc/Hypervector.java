@@ -1,6 +1,7 @@
 package io.driftline.core.hdc;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A binary hypervector of {@code dimension} bits packed little-endian into {@code long} words (bit
@@ -97,7 +98,7 @@ public record Hypervector(int dimension, long[] words) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Hypervector other
         && other.dimension == dimension
         && Arrays.equals(words, other.words);
