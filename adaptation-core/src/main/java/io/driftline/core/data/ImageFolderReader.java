@@ -201,13 +201,20 @@ public final class ImageFolderReader {
 
     @Override
     public Image image(int index) {
-      int[] shape = shapes.get(index);
+      int[] shape = shapes.get(checkIndex(index));
       return ImageOps.fromUint8(shape[0], shape[1], shape[2], pixels.get(index));
     }
 
     @Override
     public int label(int index) {
-      return labels[index];
+      return labels[checkIndex(index)];
+    }
+
+    private int checkIndex(int index) {
+      if (index < 0 || index >= labels.length) {
+        throw new IndexOutOfBoundsException("sample " + index + " of " + labels.length + " in " + source);
+      }
+      return index;
     }
 
     @Override
