@@ -46,9 +46,9 @@ public record Hypervector(int dimension, long[] words) {
     return words.length;
   }
 
-  /** Number of {@code long} words needed for {@code dimension} bits. */
+  /** Number of {@code long} words needed for {@code dimension} bits (no overflow up to 2^31 - 1). */
   public static int wordsFor(int dimension) {
-    return (dimension + 63) / 64;
+    return (int) ((dimension + 63L) / 64);
   }
 
   /** Returns the bit at {@code index}. */
