@@ -201,20 +201,13 @@ public final class ImageFolderReader {
 
     @Override
     public Image image(int index) {
-      int[] shape = shapes.get(checkIndex(index));
+      int[] shape = shapes.get(Uint8Images.checkIndex(index, labels.length, source));
       return ImageOps.fromUint8(shape[0], shape[1], shape[2], pixels.get(index));
     }
 
     @Override
     public int label(int index) {
-      return labels[checkIndex(index)];
-    }
-
-    private int checkIndex(int index) {
-      if (index < 0 || index >= labels.length) {
-        throw new IndexOutOfBoundsException("sample " + index + " of " + labels.length + " in " + source);
-      }
-      return index;
+      return labels[Uint8Images.checkIndex(index, labels.length, source)];
     }
 
     @Override
