@@ -377,16 +377,16 @@ public final class BundleCodec {
   }
 
   private static VisualPrompt readPrompt(PayloadReader in) throws BundleFormatException {
-    long channels = in.u32("prompt channels");
-    long height = in.u32("prompt height");
-    long width = in.u32("prompt width");
+    int channels = in.size("prompt channels");
+    int height = in.size("prompt height");
+    int width = in.size("prompt width");
     long values = in.product("prompt shape", channels, height, width);
     // 2*C floats for scale and shift plus C*h*w for P, all checked before any allocation
-    in.checkCount("prompt values", 2 * channels + values, 4);
-    float[] scale = in.floats("prompt scale", (int) channels);
-    float[] shift = in.floats("prompt shift", (int) channels);
+    in.checkCount("prompt values", 2L * channels + values, 4);
+    float[] scale = in.floats("prompt scale", channels);
+    float[] shift = in.floats("prompt shift", channels);
     float[] prompt = in.floats("prompt P", (int) values);
-    return new VisualPrompt(scale, shift, (int) height, (int) width, prompt);
+    return new VisualPrompt(scale, shift, height, width, prompt);
   }
 
   private static DomainAdaptor readAdaptor(PayloadReader in) throws BundleFormatException {
@@ -402,37 +402,28 @@ public final class BundleCodec {
     for (int i = 0; i < layerCount; i++) {
       String layer = "layer " + i;
       Precision precision = Precision.byCode(in.u8(layer + " precision"));
-      long rows = in.u32(layer + " rows");
-      long cols = in.u32(layer + " cols");
+      int rows = in.size(layer + " rows");
+      int cols = in.size(layer + " cols");
       long cells = in.product(layer + " shape", rows, cols);
       QuantizedMatrix weights = switch (precision) {
-        case FP32 -> {
-          yield QuantizedMatrix.ofFp32((int) rows, (int) cols,
-              in.floats(layer + " weights", (int) cells));
-        }
+        case FP32 -> QuantizedMatrix.ofFp32(rows, cols, in.floats(layer + " weights", (int) cells));
         case INT8 -> {
-          float[] scales = in.floats(layer + " scales", (int) rows);
-          yield QuantizedMatrix.ofInt8((int) rows, (int) cols, scales,
-              in.bytes(layer + " levels", (int) cells));
+          float[] scales = in.floats(layer + " scales", rows);
+          yield QuantizedMatrix.ofInt8(rows, cols, scales, in.bytes(layer + " levels", (int) cells));
         }
         case BINARY -> {
-          float[] scales = in.floats(layer + " scales", (int) rows);
-          long words = in.product(layer + " bit words", rows, (cols + 63) >>> 6);
-          yield QuantizedMatrix.ofBinary((int) rows, (int) cols, scales,
-              in.longs(layer + " bit words", (int) words));
+          float[] scales = in.floats(layer + " scales", rows);
+          long words = in.product(layer + " bit words", rows, QuantizedMatrix.wordsPerRow(cols));
+          yield QuantizedMatrix.ofBinary(rows, cols, scales, in.longs(layer + " bit words", (int) words));
         }
       };
-      layers.add(new DenseLayer(weights, in.floats(layer + " bias", (int) rows)));
+      layers.add(new DenseLayer(weights, in.floats(layer + " bias", rows)));
     }
     return new DomainAdaptor(domainId, prototype, new Adaptor(layers, residual == 1));
   }
 
   private static Hypervector readHypervector(PayloadReader in) throws BundleFormatException {
-    long dimension = in.u32("prototype dimension");
-    if (dimension == 0 || dimension > Integer.MAX_VALUE - 63) {
-      throw in.malformed("prototype dimension " + dimension + " is out of range");
-    }
-    int words = Hypervector.wordsFor((int) dimension);
-    return new Hypervector((int) dimension, in.longs("prototype words", words));
+    int dimension = in.size("prototype dimension");
+    return new Hypervector(dimension, in.longs("prototype words", Hypervector.wordsFor(dimension)));
   }
 }

@@ -51,6 +51,18 @@ final class PayloadReader {
     return buffer.getInt() & 0xFFFF_FFFFL;
   }
 
+  /**
+   * Reads a u32 size (a dimension or a row or column count) that must lie in {@code [1, 2^31 - 1]},
+   * so that it can size a Java array and a cast to {@code int} cannot turn it negative.
+   */
+  int size(String field) throws BundleFormatException {
+    long value = u32(field);
+    if (value == 0 || value > Integer.MAX_VALUE) {
+      throw malformed(field + " is " + value + ", outside 1.." + Integer.MAX_VALUE);
+    }
+    return (int) value;
+  }
+
   int i32(String field) throws BundleFormatException {
     need(4, field);
     return buffer.getInt();

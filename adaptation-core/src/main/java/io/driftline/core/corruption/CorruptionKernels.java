@@ -2,6 +2,7 @@ package io.driftline.core.corruption;
 
 import io.driftline.core.image.Image;
 import io.driftline.core.image.ImageOps;
+import io.driftline.core.random.SplitMix64;
 import java.util.SplittableRandom;
 
 /**
@@ -57,17 +58,10 @@ final class CorruptionKernels {
    * stream, and neighbouring indices give unrelated streams.
    */
   static long mix(long seed, long index, int family) {
-    long h = mix64(seed ^ 0x9E3779B97F4A7C15L);
-    h = mix64(h + index * 0xBF58476D1CE4E5B9L + 0x632BE59BD9B4E019L);
-    h = mix64(h ^ ((family + 1L) * 0x94D049BB133111EBL));
+    long h = SplitMix64.mix(seed ^ SplitMix64.GOLDEN_GAMMA);
+    h = SplitMix64.mix(h + index * 0xBF58476D1CE4E5B9L + 0x632BE59BD9B4E019L);
+    h = SplitMix64.mix(h ^ ((family + 1L) * 0x94D049BB133111EBL));
     return h;
-  }
-
-  /** Stafford's variant 13 of the MurmurHash3 finaliser (the SplitMix64 output function). */
-  private static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   /** Returns the severity's entry of a five-level parameter table. */

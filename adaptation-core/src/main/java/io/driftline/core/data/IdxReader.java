@@ -13,7 +13,6 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
@@ -108,7 +107,7 @@ public final class IdxReader {
     return new AbstractList<>() {
       @Override
       public Image get(int index) {
-        Objects.checkIndex(index, count);
+        Uint8Images.checkIndex(index, count, images.toString());
         return ImageOps.fromUint8(1, rows, cols, Arrays.copyOfRange(data, index * plane, (index + 1) * plane));
       }
 

@@ -201,13 +201,13 @@ public final class ImageFolderReader {
 
     @Override
     public Image image(int index) {
-      int[] shape = shapes.get(index);
+      int[] shape = shapes.get(Uint8Images.checkIndex(index, labels.length, source));
       return ImageOps.fromUint8(shape[0], shape[1], shape[2], pixels.get(index));
     }
 
     @Override
     public int label(int index) {
-      return labels[index];
+      return labels[Uint8Images.checkIndex(index, labels.length, source)];
     }
 
     @Override

@@ -44,13 +44,13 @@ final class Uint8Images implements LabeledImages {
   public Image image(int index) {
     int plane = channels * height * width;
     byte[] one = new byte[plane];
-    System.arraycopy(pixels, checkIndex(index) * plane, one, 0, plane);
+    System.arraycopy(pixels, checkIndex(index, labels.length, source) * plane, one, 0, plane);
     return ImageOps.fromUint8(channels, height, width, one);
   }
 
   @Override
   public int label(int index) {
-    return labels[checkIndex(index)] & 0xFF;
+    return labels[checkIndex(index, labels.length, source)] & 0xFF;
   }
 
   @Override
@@ -68,9 +68,10 @@ final class Uint8Images implements LabeledImages {
     return "LabeledImages[" + source + ", " + size() + " x " + channels + "x" + height + "x" + width + "]";
   }
 
-  private int checkIndex(int index) {
-    if (index < 0 || index >= labels.length) {
-      throw new IndexOutOfBoundsException("sample " + index + " of " + labels.length + " in " + source);
+  /** Returns {@code index} if it is a sample of a set of {@code size}, else throws naming the set. */
+  static int checkIndex(int index, int size, String source) {
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException("sample " + index + " of " + size + " in " + source);
     }
     return index;
   }

@@ -153,7 +153,7 @@ public record DeviceSample(
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof DeviceSample s
         && s.eventId.equals(eventId)
         && s.deviceId.equals(deviceId)

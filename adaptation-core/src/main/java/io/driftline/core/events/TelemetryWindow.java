@@ -16,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param frameCount frames classified in the window (>= 1; empty windows are not reported)
  * @param oodScore summary of the frames' HDC OOD scores
  * @param meanEntropy mean predictive entropy in nats (>= 0)
- * @param meanHdcSimilarity mean similarity of the frames' hypervectors to the closest prototype, in [-1, 1]
- * @param uploads samples uploaded from this window (<= {@code frameCount})
+ * @param meanHdcSimilarity mean Hamming similarity of the frames' hypervectors to their nearest class
+ *     prototype ({@link io.driftline.core.hdc.PrototypeMatch#similarity()}), in [0, 1]: 1 identical,
+ *     about 0.5 unrelated
+ * @param uploads samples uploaded from this window (at most {@code frameCount})
  * @param dropped samples the device wanted to upload but did not
  * @param activeBundle the adaptation bundle active at the window's end, or null if none
  * @param classHistogram frames per predicted class (index = class); empty if not collected,
@@ -55,7 +57,7 @@ public record TelemetryWindow(
     if (meanEntropy < 0) {
       throw new IllegalArgumentException("meanEntropy must be >= 0, got " + meanEntropy);
     }
-    Checks.inRange(meanHdcSimilarity, -1, 1, "meanHdcSimilarity");
+    Checks.inRange(meanHdcSimilarity, 0, 1, "meanHdcSimilarity");
     if (uploads < 0 || uploads > frameCount) {
       throw new IllegalArgumentException(
           "uploads must be in [0, frameCount=" + frameCount + "], got " + uploads);
@@ -106,7 +108,7 @@ public record TelemetryWindow(
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof TelemetryWindow w
         && w.deviceId.equals(deviceId)
         && w.windowSeq == windowSeq

@@ -1,5 +1,7 @@
 package io.driftline.core.hdc;
 
+import io.driftline.core.random.SplitMix64;
+
 /**
  * A bundle (superposition) of hypervectors kept as one counter per bit: how many of the added
  * vectors have that bit set. Its {@link #majority} is the hypervector most similar to all of them;
@@ -122,7 +124,16 @@ public final class CountingBundle {
    * the bits are set.
    */
   public static Hypervector tieBreakPattern(int dimension, long seed) {
-    return new SplitMix64(seed).nextHypervector(dimension);
+    SplitMix64 random = new SplitMix64(seed);
+    long[] words = new long[Hypervector.wordsFor(dimension)];
+    for (int i = 0; i < words.length; i++) {
+      words[i] = random.nextLong();
+    }
+    int tail = dimension % 64;
+    if (tail != 0) {
+      words[words.length - 1] &= (1L << tail) - 1;
+    }
+    return new Hypervector(dimension, words);
   }
 
   private void requireDimension(int other) {

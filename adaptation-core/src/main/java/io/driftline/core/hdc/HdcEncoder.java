@@ -1,5 +1,6 @@
 package io.driftline.core.hdc;
 
+import io.driftline.core.random.SplitMix64;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -264,7 +265,7 @@ public final class HdcEncoder {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof HdcEncoder other
         && other.featureDimension == featureDimension
         && other.dimension == dimension

@@ -1,6 +1,7 @@
 package io.driftline.core.hdc;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A binary hypervector of {@code dimension} bits packed little-endian into {@code long} words (bit
@@ -45,9 +46,9 @@ public record Hypervector(int dimension, long[] words) {
     return words.length;
   }
 
-  /** Number of {@code long} words needed for {@code dimension} bits. */
+  /** Number of {@code long} words needed for {@code dimension} bits (no overflow up to 2^31 - 1). */
   public static int wordsFor(int dimension) {
-    return (dimension + 63) / 64;
+    return (int) ((dimension + 63L) / 64);
   }
 
   /** Returns the bit at {@code index}. */
@@ -97,7 +98,7 @@ public record Hypervector(int dimension, long[] words) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Hypervector other
         && other.dimension == dimension
         && Arrays.equals(words, other.words);

@@ -306,7 +306,7 @@ public final class PrototypeMemory {
 
   /** Equal when dimension, tie-break seed, labels and every counter match. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (!(o instanceof PrototypeMemory other)
         || other.dimension != dimension
         || other.tieBreakSeed != tieBreakSeed

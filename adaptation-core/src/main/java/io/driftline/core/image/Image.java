@@ -1,6 +1,7 @@
 package io.driftline.core.image;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image as planar float pixels in [0,1], channel-major (CHW), the one pixel space every part of
@@ -62,7 +63,7 @@ public record Image(int channels, int height, int width, float[] pixels) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Image other && sameShape(other) && Arrays.equals(pixels, other.pixels);
   }
 

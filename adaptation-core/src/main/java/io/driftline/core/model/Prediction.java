@@ -1,6 +1,7 @@
 package io.driftline.core.model;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The student's output for one frame.
@@ -22,7 +23,7 @@ public record Prediction(float[] features, float[] logits) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Prediction other
         && Arrays.equals(features, other.features)
         && Arrays.equals(logits, other.logits);

@@ -191,7 +191,7 @@ public record Preprocessing(float pixelScale, float[] mean, float[] std) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Preprocessing other
         && Float.compare(pixelScale, other.pixelScale) == 0
         && Arrays.equals(mean, other.mean)

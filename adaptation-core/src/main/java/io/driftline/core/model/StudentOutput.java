@@ -3,6 +3,7 @@ package io.driftline.core.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The student's outputs for a batch of frames, row {@code i} belonging to frame {@code i}.
@@ -40,7 +41,7 @@ public record StudentOutput(float[][] features, float[][] logits) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof StudentOutput other
         && Arrays.deepEquals(features, other.features)
         && Arrays.deepEquals(logits, other.logits);

@@ -4,6 +4,7 @@ import io.driftline.core.corruption.CorruptionFamily;
 import io.driftline.core.data.LabeledImages;
 import io.driftline.core.image.Image;
 import io.driftline.core.image.ImageOps;
+import io.driftline.core.random.SplitMix64;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,9 +153,7 @@ public final class ScenarioStream implements Iterable<Frame> {
       }
       h ^= fnv;
     }
-    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-    return h ^ (h >>> 31);
+    return SplitMix64.mix(h);
   }
 
   /** A segment with its data and resolved label distribution. */

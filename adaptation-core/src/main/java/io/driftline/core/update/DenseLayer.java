@@ -1,6 +1,7 @@
 package io.driftline.core.update;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One fully connected layer {@code y = W·x + bias}: weights {@code [out × in]} at some precision and
@@ -60,7 +61,7 @@ public record DenseLayer(QuantizedMatrix weights, float[] bias) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof DenseLayer other
         && weights.equals(other.weights)
         && Arrays.equals(bias, other.bias);

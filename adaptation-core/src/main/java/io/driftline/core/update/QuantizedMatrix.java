@@ -1,6 +1,7 @@
 package io.driftline.core.update;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable {@code rows × cols} weight matrix stored at one {@link Precision}, with a
@@ -357,7 +358,7 @@ public final class QuantizedMatrix {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof QuantizedMatrix other
         && other.precision == precision
         && other.rows == rows

@@ -3,6 +3,7 @@ package io.driftline.core.update;
 import io.driftline.core.image.Image;
 import io.driftline.core.image.ImageOps;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An input-space correction applied to every frame before the student sees it:
@@ -182,7 +183,7 @@ public final class VisualPrompt {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof VisualPrompt other
         && other.promptHeight == promptHeight
         && other.promptWidth == promptWidth

@@ -52,6 +52,12 @@ class ImageFolderReaderTest {
     assertThat(data.label(1)).isEqualTo(1);
     assertThat(data.image(1)).isEqualTo(bootA);
     assertThat(data.image(2)).isEqualTo(bootB);
+    for (int bad : new int[] {-1, 3}) {
+      assertThatThrownBy(() -> data.label(bad)).isInstanceOf(IndexOutOfBoundsException.class)
+          .hasMessageContaining("sample " + bad + " of 3 in " + root);
+      assertThatThrownBy(() -> data.image(bad)).isInstanceOf(IndexOutOfBoundsException.class)
+          .hasMessageContaining("sample " + bad + " of 3 in " + root);
+    }
   }
 
   @Test

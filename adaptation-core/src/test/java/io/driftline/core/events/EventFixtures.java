@@ -85,7 +85,7 @@ final class EventFixtures {
     double p50 = rnd.nextDouble();
     return new TelemetryWindow(id(rnd), rnd.nextLong(0, 1L << 40), T0, T0.plusSeconds(1 + rnd.nextInt(60)),
         frames, new ScoreSummary(rnd.nextDouble(), rnd.nextDouble(), p50, p50 + 0.1, p50 + 0.25),
-        rnd.nextDouble(0, 2.3), rnd.nextDouble(-1, 1), rnd.nextInt(frames + 1),
+        rnd.nextDouble(0, 2.3), rnd.nextDouble(), rnd.nextInt(frames + 1),
         new DropCounts(rnd.nextInt(100), rnd.nextInt(100)),
         withBundle ? new BundleRef(id(rnd), 1 + rnd.nextInt(99)) : null, histogram);
   }

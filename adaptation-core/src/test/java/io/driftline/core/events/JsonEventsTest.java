@@ -152,6 +152,13 @@ class JsonEventsTest {
         .isInstanceOf(EventFormatException.class)
         .hasMessageContaining("uploads must be in [0, frameCount=");
 
+    // Hamming similarity, as the hdc package reports it: a cosine-style negative value is a mistake.
+    ObjectNode similarity = tree(write(w));
+    similarity.put("meanHdcSimilarity", -0.25);
+    assertThatThrownBy(() -> read(EventType.TELEMETRY_WINDOW, similarity.toString().getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(EventFormatException.class)
+        .hasMessageContaining("meanHdcSimilarity must be in [0.0, 1.0], got -0.25");
+
     ObjectNode nested = tree(write(w));
     ((ObjectNode) nested.get("oodScore")).put("std", -1.0);
     assertThatThrownBy(() -> read(EventType.TELEMETRY_WINDOW, nested.toString().getBytes(StandardCharsets.UTF_8)))
