@@ -1,5 +1,6 @@
 package io.driftline.core.bundle;
 
+import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DomainAdaptor;
 import io.driftline.core.update.DomainRouter;
@@ -23,14 +24,27 @@ import org.jspecify.annotations.Nullable;
  *     counts, prototypes of one dimension)
  * @param extraPrototypes known domains without an adaptor (ids unique and distinct from the
  *     adaptors')
+ * @param encoder the HDC encoder the domain prototypes were made with, or null when the device's
+ *     own encoder is meant; a device must route with exactly this encoder, because prototypes from
+ *     another projection are unrelated bit patterns
  */
 public record Bundle(
     BundleMetadata metadata,
     @Nullable VisualPrompt prompt,
     List<DomainAdaptor> adaptors,
-    List<DomainPrototype> extraPrototypes) {
+    List<DomainPrototype> extraPrototypes,
+    @Nullable HdcEncoder encoder) {
 
-  /** Checks that adaptors and prototypes are consistent with each other and copies the lists. */
+  /** Creates a bundle without an HDC encoder of its own. */
+  public Bundle(
+      BundleMetadata metadata,
+      @Nullable VisualPrompt prompt,
+      List<DomainAdaptor> adaptors,
+      List<DomainPrototype> extraPrototypes) {
+    this(metadata, prompt, adaptors, extraPrototypes, null);
+  }
+
+  /** Checks that adaptors, prototypes and encoder are consistent with each other and copies the lists. */
   public Bundle {
     adaptors = List.copyOf(adaptors);
     extraPrototypes = List.copyOf(extraPrototypes);
@@ -57,6 +71,18 @@ public record Bundle(
             "extra prototype for domain '" + p.domainId() + "' repeats a domain id of the bundle");
       }
       dimension = checkDimension(dimension, p.domainId(), p.prototype().dimension());
+    }
+    if (encoder != null) {
+      if (dimension != null && dimension != encoder.dimension()) {
+        throw new IllegalArgumentException(
+            "the bundle's prototypes have " + dimension + " bits but its HDC encoder makes "
+                + encoder.dimension() + "-bit vectors");
+      }
+      if (!adaptors.isEmpty() && adaptors.get(0).adaptor().inputSize() != encoder.featureDimension()) {
+        throw new IllegalArgumentException(
+            "the bundle's adaptors take " + adaptors.get(0).adaptor().inputSize()
+                + " features but its HDC encoder takes " + encoder.featureDimension());
+      }
     }
   }
 
@@ -85,6 +111,7 @@ public record Bundle(
     private @Nullable VisualPrompt prompt;
     private final List<DomainAdaptor> adaptors = new ArrayList<>();
     private final List<DomainPrototype> extraPrototypes = new ArrayList<>();
+    private @Nullable HdcEncoder encoder;
 
     private Builder() {}
 
@@ -112,6 +139,12 @@ public record Bundle(
       return this;
     }
 
+    /** Sets the HDC encoder the domain prototypes were made with. */
+    public Builder optEncoder(@Nullable HdcEncoder encoder) {
+      this.encoder = encoder;
+      return this;
+    }
+
     /**
      * Builds the bundle.
      *
@@ -121,7 +154,7 @@ public record Bundle(
       if (metadata == null) {
         throw new IllegalStateException("bundle metadata is required: call setMetadata first");
       }
-      return new Bundle(metadata, prompt, adaptors, extraPrototypes);
+      return new Bundle(metadata, prompt, adaptors, extraPrototypes, encoder);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.driftline.core.bundle;
 
 import io.driftline.core.bundle.BundleFormatException.Reason;
+import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.hdc.Hypervector;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DenseLayer;
@@ -8,6 +9,10 @@ import io.driftline.core.update.DomainAdaptor;
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.QuantizedMatrix;
 import io.driftline.core.update.VisualPrompt;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +77,7 @@ public final class BundleCodec {
   static final int TAG_PROMPT = 2;
   static final int TAG_ADAPTOR = 3;
   static final int TAG_PROTOTYPE = 4;
+  static final int TAG_ENCODER = 5;
 
   private static final String SIGNATURE_ALGORITHM = "Ed25519";
 
@@ -232,6 +238,18 @@ public final class BundleCodec {
       hypervector(body, prototype.prototype());
       out.section(TAG_PROTOTYPE, body);
     }
+    HdcEncoder encoder = bundle.encoder();
+    if (encoder != null) {
+      PayloadWriter body = new PayloadWriter();
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try {
+        encoder.write(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing to memory cannot fail", e);
+      }
+      body.bytes(bytes.toByteArray());
+      out.section(TAG_ENCODER, body);
+    }
     return out.toByteArray();
   }
 
@@ -303,17 +321,19 @@ public final class BundleCodec {
     @Nullable VisualPrompt prompt = null;
     List<DomainAdaptor> adaptors = new ArrayList<>();
     List<DomainPrototype> prototypes = new ArrayList<>();
+    @Nullable HdcEncoder encoder = null;
     int previousTag = 0;
     int index = 0;
     while (in.hasRemaining()) {
       int tag = in.u8("section tag");
       String where = "section " + index + " (" + tagName(tag) + ")";
-      if (tag < TAG_METADATA || tag > TAG_PROTOTYPE) {
-        throw in.malformed(where + " has an unknown tag; format version 1 knows tags 1-4");
+      if (tag < TAG_METADATA || tag > TAG_ENCODER) {
+        throw in.malformed(where + " has an unknown tag; format version 1 knows tags 1-5");
       }
-      if (tag < previousTag || (tag == previousTag && tag <= TAG_PROMPT)) {
+      if (tag < previousTag
+          || (tag == previousTag && (tag <= TAG_PROMPT || tag == TAG_ENCODER))) {
         throw in.malformed(where + " is out of order or repeated; expected metadata, at most one "
-            + "prompt, adaptors, extra prototypes");
+            + "prompt, adaptors, extra prototypes, at most one HDC encoder");
       }
       if (tag != TAG_METADATA && previousTag == 0) {
         throw in.malformed("the first section must be metadata, found " + tagName(tag));
@@ -324,6 +344,7 @@ public final class BundleCodec {
           case TAG_METADATA -> metadata = readMetadata(body);
           case TAG_PROMPT -> prompt = readPrompt(body);
           case TAG_ADAPTOR -> adaptors.add(readAdaptor(body));
+          case TAG_ENCODER -> encoder = readEncoder(body, where);
           default -> prototypes.add(
               new DomainPrototype(body.string("domainId"), readHypervector(body)));
         }
@@ -338,9 +359,18 @@ public final class BundleCodec {
       throw in.malformed("the bundle has no metadata section");
     }
     try {
-      return new Bundle(metadata, prompt, adaptors, prototypes);
+      return new Bundle(metadata, prompt, adaptors, prototypes, encoder);
     } catch (IllegalArgumentException e) {
       throw new BundleFormatException(Reason.MALFORMED, e.getMessage(), e);
+    }
+  }
+
+  private static HdcEncoder readEncoder(PayloadReader body, String where) throws BundleFormatException {
+    byte[] bytes = body.bytes("HDC encoder", body.remaining());
+    try {
+      return HdcEncoder.read(new ByteArrayInputStream(bytes), where);
+    } catch (IOException e) {
+      throw new BundleFormatException(Reason.MALFORMED, where + ": " + e.getMessage(), e);
     }
   }
 
@@ -350,6 +380,7 @@ public final class BundleCodec {
       case TAG_PROMPT -> "prompt";
       case TAG_ADAPTOR -> "adaptor";
       case TAG_PROTOTYPE -> "extra prototype";
+      case TAG_ENCODER -> "HDC encoder";
       default -> "tag " + tag;
     };
   }

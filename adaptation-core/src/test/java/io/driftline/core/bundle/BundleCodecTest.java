@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.driftline.core.bundle.BundleFormatException.Reason;
+import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.hdc.Hypervector;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DomainAdaptor;
@@ -324,5 +325,60 @@ class BundleCodecTest {
     assertThatThrownBy(() -> Bundle.builder().build()).hasMessageContaining("setMetadata");
     assertThatThrownBy(() -> new BundleMetadata(" ", 1, "s", "d", Instant.EPOCH, Map.of()))
         .hasMessageContaining("bundleId");
+  }
+
+  @Test
+  void carriedEncoderGivesTheDeviceTheSameDomainCodes() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(21);
+    HdcEncoder encoder = HdcEncoder.builder()
+        .setFeatureDimension(16).optDimension(512).optSeed(77).optCenter(RandomBundles.floats(rnd, 16, 1)).build();
+    float[] fogFeatures = RandomBundles.floats(rnd, 16, 1);
+    Bundle original = Bundle.builder()
+        .setMetadata(metadata(Map.of()))
+        .optAdaptor(new DomainAdaptor("fog", encoder.encode(fogFeatures), RandomBundles.adaptor(rnd, 16, 10)))
+        .optEncoder(encoder)
+        .build();
+
+    Bundle decoded = BundleCodec.decode(BundleCodec.encode(original, KEYS.getPrivate()), KEYS.getPublic());
+
+    HdcEncoder carried = decoded.encoder();
+    assertThat(carried).isEqualTo(encoder);
+    // A frame with the fog features must route to fog through the decoded encoder.
+    DomainRouter.Route route = decoded.router(0.9).route(carried.encode(fogFeatures));
+    assertThat(route.routeId()).isEqualTo("fog");
+    assertThat(route.similarity()).isEqualTo(1.0);
+  }
+
+  @Test
+  void encoderMustMatchPrototypesAndAdaptors() {
+    SplittableRandom rnd = new SplittableRandom(22);
+    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(16).optDimension(256).build();
+    Adaptor a16 = RandomBundles.adaptor(rnd, 16, 10);
+    Adaptor a8 = RandomBundles.adaptor(rnd, 8, 10);
+    assertThatThrownBy(() -> new Bundle(metadata(Map.of()), null,
+            List.of(new DomainAdaptor("fog", RandomBundles.hypervector(rnd, 128), a16)), List.of(), encoder))
+        .hasMessageContaining("128 bits").hasMessageContaining("256-bit");
+    assertThatThrownBy(() -> new Bundle(metadata(Map.of()), null,
+            List.of(new DomainAdaptor("fog", RandomBundles.hypervector(rnd, 256), a8)), List.of(), encoder))
+        .hasMessageContaining("take 8 features").hasMessageContaining("takes 16");
+  }
+
+  @Test
+  void secondEncoderSectionIsMalformed() throws Exception {
+    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(4).optDimension(64).build();
+    Bundle withEncoder = new Bundle(metadata(Map.of()), null, List.of(), List.of(), encoder);
+    byte[] payload = payloadOf(BundleCodec.encode(withEncoder, KEYS.getPrivate()));
+    byte[] encoderSection = Arrays.copyOfRange(payload, metadataSection(payload).length, payload.length);
+    byte[] doubled = new Bytes().raw(payload).raw(encoderSection).bytes();
+
+    BundleFormatException repeated = rejection(BundleCodec.seal(doubled, KEYS.getPrivate()));
+    assertThat(repeated.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(repeated).hasMessageContaining("HDC encoder").hasMessageContaining("repeated");
+
+    byte[] garbage = new Bytes().raw(metadataOnly())
+        .section(BundleCodec.TAG_ENCODER, "not an encoder".getBytes(java.nio.charset.StandardCharsets.UTF_8)).bytes();
+    BundleFormatException bad = rejection(BundleCodec.seal(garbage, KEYS.getPrivate()));
+    assertThat(bad.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(bad).hasMessageContaining("HDC encoder");
   }
 }

@@ -1,5 +1,6 @@
 package io.driftline.core.bundle;
 
+import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.hdc.Hypervector;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DenseLayer;
@@ -35,6 +36,21 @@ final class RandomBundles {
     int extras = rnd.nextInt(3);
     for (int i = 0; i < extras; i++) {
       builder.optExtraPrototype(new DomainPrototype("x" + i + text(rnd, 6), hypervector(rnd, dimension)));
+    }
+    if (rnd.nextBoolean()) {
+      float[] center = rnd.nextBoolean() ? null : new float[features];
+      if (center != null) {
+        for (int i = 0; i < features; i++) {
+          center[i] = (float) rnd.nextDouble(-1, 1);
+        }
+      }
+      builder.optEncoder(HdcEncoder.builder()
+          .setFeatureDimension(features)
+          .optDimension(dimension)
+          .optSeed(rnd.nextLong())
+          .optThreshold((float) rnd.nextDouble(-0.5, 0.5))
+          .optCenter(center)
+          .build());
     }
     return builder.build();
   }
