@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.driftline.core.events.CloudEventHeaders;
+import io.driftline.core.events.DeadLetterReason;
 import io.driftline.core.events.DeviceSample;
 import io.driftline.core.events.DeviceSampleCodec;
 import io.driftline.core.events.DriftlineEvent;
@@ -168,6 +169,8 @@ class DeadLetterE2eTest {
 
     var recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(deadLetterProducers),
         (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+    recoverer.addHeadersFunction((record, exception) ->
+        new RecordHeaders().add(DeadLetterReason.HEADER, DeadLetterReason.headerValue(exception)));
     container.setCommonErrorHandler(new DefaultErrorHandler(recoverer, new FixedBackOff(100, 2)));
     return container;
   }
@@ -189,6 +192,8 @@ class DeadLetterE2eTest {
     assertThat(text(dead, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).isNotBlank();
     assertThat(text(dead, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).contains("Caused by: "
         + EventFormatException.class.getName() + ": bad record on topic '" + topic + "': " + reason);
+    // The reason in a header of its own, so an operator need not read the stack trace.
+    assertThat(text(dead, DeadLetterReason.HEADER)).startsWith("bad record on topic '" + topic + "': " + reason);
   }
 
   private static long committedOffset(KafkaTestBroker kafka, String group, TopicPartition partition)

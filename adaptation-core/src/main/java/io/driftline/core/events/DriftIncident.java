@@ -37,7 +37,9 @@ public record DriftIncident(
     @Nullable Hypervector domainSignature)
     implements DriftlineEvent {
 
-  /** The life cycle of an incident: open, then adapting, then recovered, then closed. */
+  /**
+   * The life cycle of an incident: open, then adapting, then recovered or failed, then closed.
+   */
   public enum State {
     /** Drift detected, no adaptation started yet. */
     OPEN,
@@ -45,6 +47,11 @@ public record DriftIncident(
     ADAPTING,
     /** The monitored statistic is back to normal after adaptation. */
     RECOVERED,
+    /**
+     * Adaptation did not bring the statistic back: no bundle passed the gate, or the statistic
+     * stayed out of baseline after the bundle was active.
+     */
+    FAILED,
     /** Finished; no further state changes follow. */
     CLOSED
   }
