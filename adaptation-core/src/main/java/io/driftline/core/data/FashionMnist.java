@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class FashionMnist {
 
   private static final Logger LOG = LoggerFactory.getLogger(FashionMnist.class);
+  private static final long PROGRESS_INTERVAL_NANOS = 3_000_000_000L;
 
   /** System property naming a folder that holds the four files. */
   public static final String FOLDER_PROPERTY = "driftline.data.fashion-mnist";
@@ -210,12 +211,14 @@ public final class FashionMnist {
     Path part = downloadFolder.resolve(name + ".gz.part");
     LOG.info("Downloading {} to {}", uri, target);
     try {
-      HttpResponse<Path> response = client.send(
+      HttpResponse<InputStream> response = client.send(
           HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofFile(part));
-      if (response.statusCode() != 200) {
-        Files.deleteIfExists(part);
-        throw new DatasetException(target, "GET " + uri + " answered HTTP " + response.statusCode());
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = response.body()) {
+        if (response.statusCode() != 200) {
+          throw new DatasetException(target, "GET " + uri + " answered HTTP " + response.statusCode());
+        }
+        copyWithProgress(body, part, name, response.headers().firstValueAsLong("Content-Length").orElse(-1));
       }
       String expected = expectedSha256.get(name);
       String actual = contentSha256(part);
@@ -241,6 +244,30 @@ public final class FashionMnist {
     } catch (DatasetException e) {
       deleteQuietly(part);
       throw e;
+    }
+  }
+
+  /** Copies a download to {@code target}, logging bytes, rate and ETA every few seconds. */
+  private static void copyWithProgress(InputStream in, Path target, String name, long total) throws IOException {
+    long start = System.nanoTime();
+    long lastReport = start;
+    long copied = 0;
+    byte[] buffer = new byte[1 << 16];
+    try (var out = Files.newOutputStream(target)) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        out.write(buffer, 0, n);
+        copied += n;
+        long now = System.nanoTime();
+        if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+          lastReport = now;
+          double seconds = (now - start) / 1e9;
+          double rate = copied / seconds;
+          String eta = total > 0 ? String.format(" ETA %.0f s", (total - copied) / rate) : "";
+          String of = total > 0 ? String.format(" of %.1f MB (%.0f%%)", total / 1e6, 100.0 * copied / total) : "";
+          LOG.info("Downloading {}: {} MB{} at {} MB/s{}",
+              name, String.format("%.1f", copied / 1e6), of, String.format("%.2f", rate / 1e6), eta);
+        }
+      }
     }
   }
 
