@@ -42,7 +42,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 public class DevicePathBenchmark {
 
-  /** Which synthetic student's features (F = 16 for nano, 128 for small) the path works on. */
+  /** Which synthetic student's features (F = 64 for nano, 128 for small) the path works on. */
   @Param({"nano", "small"})
   public String student;
 

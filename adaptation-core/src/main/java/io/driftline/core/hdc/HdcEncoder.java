@@ -19,9 +19,14 @@ import org.jspecify.annotations.Nullable;
  * {@code bit d = (sum_f R[f][d] * (x[f] - c[f])) > threshold}, with {@code R} a random {@code ±1}
  * matrix and {@code c} an optional centre (the clean-data feature mean).
  *
- * <p>{@code R} is a pure function of {@code (seed, featureDimension, dimension)}: row {@code f} is
- * the next {@code ceil(D/64)} outputs of SplitMix64 seeded with {@code seed}, bit {@code d % 64} of
- * word {@code d / 64} set meaning {@code +1}. So the seed, the dimensions, the centre and the
+ * <p>{@code R} is a structured random sign matrix (a randomized Hadamard transform): with {@code P}
+ * the feature dimension rounded up to a power of two, output bit {@code d = k * P + r} belongs to
+ * block {@code k} and row {@code r}, and {@code R[f][d] = H[r][f] * s_k[f]}, where
+ * {@code H[r][f] = (-1)^popcount(r & f)} is the Sylvester-Hadamard matrix and {@code s_k} are random
+ * signs: bit {@code f % 64} of the {@code (k * ceil(P/64) + f / 64)}-th output of SplitMix64 seeded
+ * with {@code seed}, set meaning {@code +1}. Each column of {@code R} is therefore a uniformly random
+ * sign vector, as for a dense random projection, while the rows of one block are orthogonal, which
+ * only lowers the variance of the angle estimate. So the seed, the dimensions, the centre and the
  * threshold are all a stored encoder needs.
  *
  * <p>Centring matters: sign projections of uncentred non-negative (ReLU) features share the common
@@ -29,10 +34,9 @@ import org.jspecify.annotations.Nullable;
  * similar (Hamming similarity well above 0.5). Subtracting the clean-data mean restores the
  * {@code 1 - angle/pi} similarity of random hyperplanes.
  *
- * <p>For speed, {@code R} is kept as one byte per (group of 8 features, output bit); encoding builds a
- * 256-entry table of signed partial sums per group and adds one table entry per output bit, so a
- * 64-d feature costs 8 table look-ups per bit instead of 64 multiply-adds. Instances are immutable
- * and thread-safe.
+ * <p>The structure is for speed on a device: one block costs a sign flip and a fast
+ * Walsh-Hadamard transform, {@code P log2 P} additions for {@code P} bits, instead of {@code P * F}
+ * multiply-adds, and the signs take {@code D} floats. Instances are immutable and thread-safe.
  */
 public final class HdcEncoder {
 
@@ -51,9 +55,11 @@ public final class HdcEncoder {
   private final long seed;
   private final float threshold;
   private final float @Nullable [] center;
-  private final int groups;
-  /** {@code patterns[d * groups + g]} bit {@code j} set iff {@code R[8g + j][d] = +1}. */
-  private final byte[] patterns;
+  /** Block size: the feature dimension rounded up to a power of two. */
+  private final int blockSize;
+  private final int blocks;
+  /** {@code signs[k * P + f]} is {@code s_k[f]}, {@code +1} or {@code -1}; zero for padding. */
+  private final float[] signs;
 
   private HdcEncoder(int featureDimension, int dimension, long seed, float threshold, float @Nullable [] center) {
     this.featureDimension = featureDimension;
@@ -62,19 +68,19 @@ public final class HdcEncoder {
     // +0.0f turns a -0.0 threshold into +0.0 so that equal settings store and compare equal.
     this.threshold = threshold + 0.0f;
     this.center = center;
-    this.groups = (featureDimension + 7) / 8;
-    this.patterns = new byte[groups * dimension];
+    this.blockSize = Integer.highestOneBit(featureDimension) == featureDimension
+        ? featureDimension : Integer.highestOneBit(featureDimension) << 1;
+    this.blocks = (dimension + blockSize - 1) / blockSize;
+    this.signs = new float[blocks * blockSize];
     SplitMix64 random = new SplitMix64(seed);
-    int wordsPerRow = Hypervector.wordsFor(dimension);
-    for (int f = 0; f < featureDimension; f++) {
-      int group = f >>> 3;
-      byte mask = (byte) (1 << (f & 7));
-      for (int w = 0; w < wordsPerRow; w++) {
+    int wordsPerBlock = (blockSize + 63) / 64;
+    for (int k = 0; k < blocks; k++) {
+      for (int w = 0; w < wordsPerBlock; w++) {
         long word = random.nextLong();
-        int end = Math.min(64, dimension - 64 * w);
-        for (int j = 0; j < end; j++) {
-          if ((word >>> j & 1L) != 0) {
-            patterns[(64 * w + j) * groups + group] |= mask;
+        for (int i = 0; i < 64 && 64 * w + i < blockSize; i++) {
+          int f = 64 * w + i;
+          if (f < featureDimension) {
+            signs[k * blockSize + f] = (word >>> i & 1L) != 0 ? 1f : -1f;
           }
         }
       }
@@ -97,58 +103,77 @@ public final class HdcEncoder {
       throw new IllegalArgumentException(
           "features have length " + features.length + " but this encoder expects " + featureDimension);
     }
-    float[] twice = new float[8];
-    float[] tables = new float[groups << 8];
-    for (int g = 0; g < groups; g++) {
-      float total = 0;
-      for (int j = 0; j < 8; j++) {
-        int f = 8 * g + j;
-        float x = 0;
-        if (f < featureDimension) {
-          x = features[f];
-          if (!Float.isFinite(x)) {
-            throw new IllegalArgumentException("features[" + f + "] is " + x);
-          }
-          if (center != null) {
-            x -= center[f];
-          }
-        }
-        twice[j] = 2 * x;
-        total += x;
+    float[] x = new float[blockSize];
+    for (int f = 0; f < featureDimension; f++) {
+      float v = features[f];
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException("features[" + f + "] is " + v);
       }
-      // tables[g][m] = sum_j (bit j of m ? +x[j] : -x[j]); each entry is one add from a smaller one.
-      int t = g << 8;
-      tables[t] = -total;
-      for (int m = 1; m < 256; m++) {
-        tables[t + m] = tables[t + (m & (m - 1))] + twice[Integer.numberOfTrailingZeros(m)];
-      }
+      x[f] = center != null ? v - center[f] : v;
     }
-    return new Hypervector(dimension, project(patterns, groups, tables, threshold, dimension));
+    return new Hypervector(dimension, project(x, signs, blockSize, blocks, threshold, dimension));
   }
 
   /**
-   * Sums one table entry per group for each output bit and packs the bits. Bit-major order keeps
-   * all tables in L1 and needs no D-sized accumulator; a static method with everything in locals is
-   * what the JIT compiles best.
+   * Runs every block: flip the signs, transform, and pack one bit per row. A static method with
+   * everything in locals is what the JIT compiles best.
    */
-  private static long[] project(byte[] patterns, int groups, float[] tables, float threshold, int dimension) {
+  private static long[] project(
+      float[] x, float[] signs, int blockSize, int blocks, float threshold, int dimension) {
     long[] words = new long[Hypervector.wordsFor(dimension)];
-    int p = 0;
-    for (int w = 0; w < words.length; w++) {
-      long bits = 0;
-      int end = Math.min(64, dimension - 64 * w);
-      for (int j = 0; j < end; j++) {
-        float sum = 0;
-        for (int g = 0; g < groups; g++) {
-          sum += tables[(g << 8) | (patterns[p++] & 0xFF)];
-        }
-        if (sum > threshold) {
-          bits |= 1L << j;
-        }
+    float[] v = new float[blockSize];
+    for (int k = 0; k < blocks; k++) {
+      int base = k * blockSize;
+      for (int f = 0; f < blockSize; f++) {
+        v[f] = x[f] * signs[base + f];
       }
-      words[w] = bits;
+      walshHadamard(v);
+      int rows = Math.min(blockSize, dimension - base);
+      // Bits gather in a register and reach memory once per word. A block is either a whole number
+      // of words (P >= 64) or lies inside one word (P divides 64), so a shift places it.
+      for (int r0 = 0; r0 < rows; r0 += 64) {
+        int end = Math.min(rows, r0 + 64);
+        long bits = 0;
+        for (int r = r0; r < end; r++) {
+          // Branch-free "v[r] > threshold": the sign bit of (threshold - v[r]). Real codes are a
+          // coin flip per bit, so a branch here would be mispredicted half the time.
+          bits |= (long) (Float.floatToRawIntBits(threshold - v[r]) >>> 31) << (r - r0);
+        }
+        int d = base + r0;
+        words[d >>> 6] |= bits << (d & 63);
+      }
     }
     return words;
+  }
+
+  /** Transforms {@code v} in place into {@code H v} (unnormalised; the length is a power of two). */
+  private static void walshHadamard(float[] v) {
+    int n = v.length;
+    int half = 1;
+    if (n >= 4) {
+      // The first two stages as one radix-4 pass: short inner loops would cost more than the sums.
+      for (int i = 0; i < n; i += 4) {
+        float a = v[i] + v[i + 1];
+        float b = v[i] - v[i + 1];
+        float c = v[i + 2] + v[i + 3];
+        float d = v[i + 2] - v[i + 3];
+        v[i] = a + c;
+        v[i + 1] = b + d;
+        v[i + 2] = a - c;
+        v[i + 3] = b - d;
+      }
+      half = 4;
+    }
+    for (; half < n; half <<= 1) {
+      for (int start = 0; start < n; start += half << 1) {
+        for (int i = start, end = start + half; i < end; i++) {
+          float a = v[i];
+          float b = v[i + half];
+          v[i] = a + b;
+          v[i + half] = a - b;
+        }
+      }
+    }
   }
 
   /** Returns {@code R[feature][bit]}, {@code +1} or {@code -1}; for inspection and tests. */
@@ -157,7 +182,9 @@ public final class HdcEncoder {
       throw new IndexOutOfBoundsException(
           "R[" + feature + "][" + bit + "] outside " + featureDimension + " x " + dimension);
     }
-    return (patterns[bit * groups + (feature >>> 3)] >>> (feature & 7) & 1) != 0 ? 1 : -1;
+    int row = bit % blockSize;
+    int hadamard = (Integer.bitCount(row & feature) & 1) == 0 ? 1 : -1;
+    return hadamard * (int) signs[(bit / blockSize) * blockSize + feature];
   }
 
   /** Length of the feature vectors this encoder takes. */

@@ -41,22 +41,45 @@ class HdcEncoderTest {
   }
 
   @Test
-  void projectionFollowsTheSplitMix64Specification() {
+  void projectionFollowsTheRandomizedHadamardSpecification() {
     // Reference outputs of SplitMix64 seeded with 1234567 (Vigna's splitmix64.c).
     long[] reference = {
         Long.parseUnsignedLong("6457827717110365317"),
         Long.parseUnsignedLong("3203168211198807973"),
         Long.parseUnsignedLong("9817491932198370423"),
         Long.parseUnsignedLong("4593380528125082431")};
-    // Two features of 100 bits: row f uses words 2f and 2f+1.
-    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(2).optDimension(100).optSeed(1234567).build();
-    for (int f = 0; f < 2; f++) {
-      for (int d = 0; d < 100; d++) {
-        long word = reference[2 * f + d / 64];
-        int expected = (word >>> (d % 64) & 1L) != 0 ? 1 : -1;
-        assertThat(encoder.projectionSign(f, d)).as("R[%d][%d]", f, d).isEqualTo(expected);
+    // Three features pad to blocks of P = 4 rows; block k takes its signs from output k.
+    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(3).optDimension(100).optSeed(1234567).build();
+    for (int d = 0; d < 16; d++) {
+      int block = d / 4;
+      int row = d % 4;
+      for (int f = 0; f < 3; f++) {
+        int sign = (reference[block] >>> f & 1L) != 0 ? 1 : -1;
+        int hadamard = (Integer.bitCount(row & f) % 2 == 0) ? 1 : -1;
+        assertThat(encoder.projectionSign(f, d)).as("R[%d][%d]", f, d).isEqualTo(hadamard * sign);
       }
     }
+  }
+
+  @Test
+  void rowsOfOneBlockAreOrthogonalAndBlocksDiffer() {
+    int features = 16;
+    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(features).optDimension(64).optSeed(5).build();
+    for (int a = 0; a < 16; a++) {
+      for (int b = 0; b < 16; b++) {
+        int dot = 0;
+        for (int f = 0; f < features; f++) {
+          dot += encoder.projectionSign(f, a) * encoder.projectionSign(f, b);
+        }
+        assertThat(dot).as("rows %d and %d", a, b).isEqualTo(a == b ? features : 0);
+      }
+    }
+    // Independent signs per block: block 1's rows are not block 0's.
+    int same = 0;
+    for (int f = 0; f < features; f++) {
+      same += encoder.projectionSign(f, 0) == encoder.projectionSign(f, 16) ? 1 : 0;
+    }
+    assertThat(same).isBetween(1, features - 1);
   }
 
   @Test

@@ -135,23 +135,23 @@ class ModelSurgeryTest {
   @Test
   void promotesTheLastConvBlockOfASyntheticStudent() {
     byte[] nano = SyntheticStudents.nano(5);
-    byte[] edited = ModelSurgery.promoteToFeatures(nano, "relu2", "conv_features");
+    byte[] edited = ModelSurgery.promoteToFeatures(nano, "relu3", "conv_features");
     try (StudentModel original = StudentModel.load(nano, "nano");
-        StudentModel promoted = StudentModel.builder().setModel(edited, "nano-relu2")
+        StudentModel promoted = StudentModel.builder().setModel(edited, "nano-relu3")
             .optFeaturesOutput("conv_features").build()) {
-      assertThat(promoted.featureDimension()).isEqualTo(16 * 14 * 14);
+      assertThat(promoted.featureDimension()).isEqualTo(64 * 7 * 7);
       List<Image> frames = randomImages(random, 2, 1, 28, 28);
       StudentOutput before = original.infer(frames);
       StudentOutput after = promoted.infer(frames);
       // The logits are untouched, and the pooled features are the channel means of the map.
       for (int i = 0; i < 2; i++) {
         assertThat(after.logits()[i]).containsExactly(before.logits()[i], within(1e-5f));
-        for (int c = 0; c < 16; c++) {
+        for (int c = 0; c < 64; c++) {
           double sum = 0;
-          for (int p = 0; p < 196; p++) {
-            sum += after.features()[i][c * 196 + p];
+          for (int p = 0; p < 49; p++) {
+            sum += after.features()[i][c * 49 + p];
           }
-          assertThat(sum / 196).isCloseTo(before.features()[i][c], within(1e-4));
+          assertThat(sum / 49).isCloseTo(before.features()[i][c], within(1e-4));
         }
       }
     }

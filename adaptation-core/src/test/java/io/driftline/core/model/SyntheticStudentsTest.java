@@ -30,14 +30,14 @@ class SyntheticStudentsTest {
   @Test
   void nanoIsATinyStudentWithTheSignature() throws Exception {
     byte[] nano = SyntheticStudents.nano(1);
-    // conv 1->8 (72+8), conv 8->16 (1152+16), classifier 16->10 (160+10).
-    assertThat(parameterCount(nano)).isEqualTo(1418).isLessThanOrEqualTo(30_000);
+    // conv 1->16 (144+16), conv 16->32 (4608+32), conv 32->64 (18432+64), classifier 64->10 (640+10).
+    assertThat(parameterCount(nano)).isEqualTo(23_946).isLessThanOrEqualTo(30_000);
     ModelProto proto = ModelProto.parseFrom(nano);
     assertThat(proto.getIrVersion()).isEqualTo(8);
     assertThat(proto.getOpsetImport(0).getVersion()).isEqualTo(13);
     try (StudentModel student = StudentModel.load(nano, "nano")) {
       assertThat(student.inputShape()).containsExactly(1, 28, 28);
-      assertThat(student.featureDimension()).isEqualTo(16);
+      assertThat(student.featureDimension()).isEqualTo(64);
       assertThat(student.numClasses()).isEqualTo(10);
       assertThat(student.preprocessing()).isEqualTo(Preprocessing.of(1f, 0.5f, 0.5f));
       StudentOutput out = student.infer(randomImages(new SplittableRandom(2), 8, 1, 28, 28));
