@@ -58,8 +58,11 @@ public final class HdcEncoder {
   /** Block size: the feature dimension rounded up to a power of two. */
   private final int blockSize;
   private final int blocks;
-  /** {@code signs[k * P + f]} is {@code s_k[f]}, {@code +1} or {@code -1}; zero for padding. */
-  private final float[] signs;
+  /**
+   * {@code signs[f][k]} is {@code s_k[f]}, {@code +1} or {@code -1}; zero for padding. Feature-major,
+   * so that every step of {@link #project} is a loop over blocks that the JIT can vectorise.
+   */
+  private final float[][] signs;
 
   private HdcEncoder(int featureDimension, int dimension, long seed, float threshold, float @Nullable [] center) {
     this.featureDimension = featureDimension;
@@ -71,7 +74,7 @@ public final class HdcEncoder {
     this.blockSize = Integer.highestOneBit(featureDimension) == featureDimension
         ? featureDimension : Integer.highestOneBit(featureDimension) << 1;
     this.blocks = (dimension + blockSize - 1) / blockSize;
-    this.signs = new float[blocks * blockSize];
+    this.signs = new float[blockSize][blocks];
     SplitMix64 random = new SplitMix64(seed);
     int wordsPerBlock = (blockSize + 63) / 64;
     for (int k = 0; k < blocks; k++) {
@@ -80,7 +83,7 @@ public final class HdcEncoder {
         for (int i = 0; i < 64 && 64 * w + i < blockSize; i++) {
           int f = 64 * w + i;
           if (f < featureDimension) {
-            signs[k * blockSize + f] = (word >>> i & 1L) != 0 ? 1f : -1f;
+            signs[f][k] = (word >>> i & 1L) != 0 ? 1f : -1f;
           }
         }
       }
@@ -115,64 +118,51 @@ public final class HdcEncoder {
   }
 
   /**
-   * Runs every block: flip the signs, transform, and pack one bit per row. A static method with
-   * everything in locals is what the JIT compiles best.
+   * Transforms all blocks at once: row {@code f} of the work matrix holds feature {@code f} of every
+   * block, so the sign flip and each Walsh-Hadamard butterfly are loops over blocks, then one bit
+   * per (row, block) is packed. A static method with everything in locals is what the JIT compiles
+   * best.
    */
   private static long[] project(
-      float[] x, float[] signs, int blockSize, int blocks, float threshold, int dimension) {
-    long[] words = new long[Hypervector.wordsFor(dimension)];
-    float[] v = new float[blockSize];
-    for (int k = 0; k < blocks; k++) {
-      int base = k * blockSize;
-      for (int f = 0; f < blockSize; f++) {
-        v[f] = x[f] * signs[base + f];
+      float[] x, float[][] signs, int blockSize, int blocks, float threshold, int dimension) {
+    float[][] rows = new float[blockSize][];
+    for (int f = 0; f < blockSize; f++) {
+      float[] sign = signs[f];
+      float[] row = new float[blocks];
+      float xf = x[f];
+      for (int k = 0; k < blocks; k++) {
+        row[k] = xf * sign[k];
       }
-      walshHadamard(v);
-      int rows = Math.min(blockSize, dimension - base);
-      // Bits gather in a register and reach memory once per word. A block is either a whole number
-      // of words (P >= 64) or lies inside one word (P divides 64), so a shift places it.
-      for (int r0 = 0; r0 < rows; r0 += 64) {
-        int end = Math.min(rows, r0 + 64);
-        long bits = 0;
-        for (int r = r0; r < end; r++) {
-          // Branch-free "v[r] > threshold": the sign bit of (threshold - v[r]). Real codes are a
-          // coin flip per bit, so a branch here would be mispredicted half the time.
-          bits |= (long) (Float.floatToRawIntBits(threshold - v[r]) >>> 31) << (r - r0);
+      rows[f] = row;
+    }
+    for (int half = 1; half < blockSize; half <<= 1) {
+      for (int start = 0; start < blockSize; start += half << 1) {
+        for (int i = start, end = start + half; i < end; i++) {
+          butterfly(rows[i], rows[i + half], blocks);
         }
-        int d = base + r0;
-        words[d >>> 6] |= bits << (d & 63);
+      }
+    }
+    long[] words = new long[Hypervector.wordsFor(dimension)];
+    for (int r = 0; r < blockSize; r++) {
+      float[] row = rows[r];
+      int lastBlock = Math.min(blocks, (dimension - r + blockSize - 1) / blockSize);
+      for (int k = 0; k < lastBlock; k++) {
+        int d = k * blockSize + r;
+        // Branch-free "row[k] > threshold": the sign bit of (threshold - row[k]). Real codes are a
+        // coin flip per bit, so a branch here would be mispredicted half the time.
+        words[d >>> 6] |= (long) (Float.floatToRawIntBits(threshold - row[k]) >>> 31) << (d & 63);
       }
     }
     return words;
   }
 
-  /** Transforms {@code v} in place into {@code H v} (unnormalised; the length is a power of two). */
-  private static void walshHadamard(float[] v) {
-    int n = v.length;
-    int half = 1;
-    if (n >= 4) {
-      // The first two stages as one radix-4 pass: short inner loops would cost more than the sums.
-      for (int i = 0; i < n; i += 4) {
-        float a = v[i] + v[i + 1];
-        float b = v[i] - v[i + 1];
-        float c = v[i + 2] + v[i + 3];
-        float d = v[i + 2] - v[i + 3];
-        v[i] = a + c;
-        v[i + 1] = b + d;
-        v[i + 2] = a - c;
-        v[i + 3] = b - d;
-      }
-      half = 4;
-    }
-    for (; half < n; half <<= 1) {
-      for (int start = 0; start < n; start += half << 1) {
-        for (int i = start, end = start + half; i < end; i++) {
-          float a = v[i];
-          float b = v[i + half];
-          v[i] = a + b;
-          v[i + half] = a - b;
-        }
-      }
+  /** One Walsh-Hadamard butterfly for every block: {@code (a, b) <- (a + b, a - b)}. */
+  private static void butterfly(float[] a, float[] b, int blocks) {
+    for (int k = 0; k < blocks; k++) {
+      float p = a[k];
+      float q = b[k];
+      a[k] = p + q;
+      b[k] = p - q;
     }
   }
 
@@ -184,7 +174,7 @@ public final class HdcEncoder {
     }
     int row = bit % blockSize;
     int hadamard = (Integer.bitCount(row & feature) & 1) == 0 ? 1 : -1;
-    return hadamard * (int) signs[(bit / blockSize) * blockSize + feature];
+    return hadamard * (int) signs[feature][bit / blockSize];
   }
 
   /** Length of the feature vectors this encoder takes. */
