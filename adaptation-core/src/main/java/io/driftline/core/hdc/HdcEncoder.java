@@ -146,6 +146,17 @@ public final class HdcEncoder {
     for (int r = 0; r < blockSize; r++) {
       float[] row = rows[r];
       int lastBlock = Math.min(blocks, (dimension - r + blockSize - 1) / blockSize);
+      if (blockSize >= 64) {
+        // Whole words per block: row r always lands in the same word of a block at the same shift.
+        int wordsPerBlock = blockSize >>> 6;
+        int offset = r >>> 6;
+        int shift = r & 63;
+        for (int k = 0; k < lastBlock; k++) {
+          words[k * wordsPerBlock + offset] |=
+              (long) (Float.floatToRawIntBits(threshold - row[k]) >>> 31) << shift;
+        }
+        continue;
+      }
       for (int k = 0; k < lastBlock; k++) {
         int d = k * blockSize + r;
         // Branch-free "row[k] > threshold": the sign bit of (threshold - row[k]). Real codes are a
