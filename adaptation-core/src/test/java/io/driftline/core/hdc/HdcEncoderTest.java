@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class HdcEncoderTest {
@@ -82,10 +84,12 @@ class HdcEncoderTest {
     assertThat(same).isBetween(1, features - 1);
   }
 
-  @Test
-  void bitsAreTheSignsOfTheCentredProjection() {
+  @ParameterizedTest
+  @ValueSource(ints = {21, 64, 100})
+  void bitsAreTheSignsOfTheCentredProjection(int features) {
+    // Blocks of 32 (several per word), 64 (one word each) and 128 (two words each); 1000 bits end
+    // inside a block in each case.
     SplittableRandom random = new SplittableRandom(2);
-    int features = 21; // not a multiple of the 8-feature table groups
     float[] center = gaussian(features, random);
     HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(features).optDimension(1000)
         .optSeed(9).optCenter(center).optThreshold(0.25f).build();
