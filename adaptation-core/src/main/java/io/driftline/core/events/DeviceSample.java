@@ -63,7 +63,7 @@ public record DeviceSample(
   /** Most feature values in one sample. */
   public static final int MAX_FEATURES = 1 << 16;
   /** Most hypervector bits in one sample. */
-  public static final int MAX_HYPERVECTOR_BITS = 1 << 20;
+  public static final int MAX_HYPERVECTOR_BITS = Hypervector.MAX_DIMENSION;
 
   /** Checks every field; messages name the field that is wrong. */
   public DeviceSample {

@@ -43,6 +43,9 @@ public final class HdcEncoder {
   /** Default hypervector dimension: large enough that random codes concentrate tightly at 0.5. */
   public static final int DEFAULT_DIMENSION = 10_000;
 
+  /** Largest feature dimension an encoder accepts (the student's feature width). */
+  public static final int MAX_FEATURE_DIMENSION = 1 << 16;
+
   /** Default projection seed. */
   public static final long DEFAULT_SEED = 0x5EEDL;
 
@@ -367,12 +370,13 @@ public final class HdcEncoder {
         throw new IllegalArgumentException(
             "featureDimension must be positive (the student's feature width), got " + featureDimension);
       }
-      if (dimension <= 0) {
-        throw new IllegalArgumentException("dimension must be positive, got " + dimension);
-      }
-      if ((long) featureDimension * dimension > Integer.MAX_VALUE) {
+      if (featureDimension > MAX_FEATURE_DIMENSION) {
         throw new IllegalArgumentException(
-            "featureDimension x dimension = " + featureDimension + " x " + dimension + " is too large");
+            "featureDimension must be at most " + MAX_FEATURE_DIMENSION + ", got " + featureDimension);
+      }
+      if (dimension <= 0 || dimension > Hypervector.MAX_DIMENSION) {
+        throw new IllegalArgumentException(
+            "dimension must be 1.." + Hypervector.MAX_DIMENSION + ", got " + dimension);
       }
       if (!Float.isFinite(threshold)) {
         throw new IllegalArgumentException("threshold must be finite, got " + threshold);

@@ -15,6 +15,12 @@ import org.jspecify.annotations.Nullable;
  */
 public record Hypervector(int dimension, long[] words) {
 
+  /**
+   * Largest dimension Driftline's encoders, memories and event formats accept: 2^20 bits (128 KiB),
+   * a hundred times the default, so that a hostile file or record cannot make them allocate gigabytes.
+   */
+  public static final int MAX_DIMENSION = 1 << 20;
+
   /** Checks that the word count fits the dimension and the padding bits are clear. */
   public Hypervector {
     if (dimension <= 0) {

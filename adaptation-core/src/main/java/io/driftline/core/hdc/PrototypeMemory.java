@@ -63,8 +63,9 @@ public final class PrototypeMemory {
 
   /** Creates an empty memory of {@code dimension}-bit prototypes. */
   public PrototypeMemory(int dimension, long tieBreakSeed) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be positive, got " + dimension);
+    if (dimension <= 0 || dimension > Hypervector.MAX_DIMENSION) {
+      throw new IllegalArgumentException(
+          "dimension must be 1.." + Hypervector.MAX_DIMENSION + ", got " + dimension);
     }
     this.dimension = dimension;
     this.tieBreakSeed = tieBreakSeed;
@@ -247,8 +248,9 @@ public final class PrototypeMemory {
       int dimension = data.readInt();
       long tieBreakSeed = data.readLong();
       int labels = data.readInt();
-      if (dimension <= 0 || labels < 0) {
-        throw corrupted(source, "dimension " + dimension + ", " + labels + " labels");
+      if (dimension <= 0 || dimension > Hypervector.MAX_DIMENSION || labels < 0) {
+        throw corrupted(source, "dimension " + dimension + " (at most " + Hypervector.MAX_DIMENSION
+            + "), " + labels + " labels");
       }
       PrototypeMemory memory = new PrototypeMemory(dimension, tieBreakSeed);
       for (int i = 0; i < labels; i++) {

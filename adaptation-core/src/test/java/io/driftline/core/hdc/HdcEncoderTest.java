@@ -188,6 +188,28 @@ class HdcEncoderTest {
         .hasMessageContaining("center");
     assertThatThrownBy(() -> HdcEncoder.builder().setFeatureDimension(4).optThreshold(Float.NaN).build())
         .hasMessageContaining("threshold");
+    assertThatThrownBy(() -> HdcEncoder.builder().setFeatureDimension(4)
+            .optDimension(Hypervector.MAX_DIMENSION + 1).build())
+        .hasMessageContaining("dimension must be 1.." + Hypervector.MAX_DIMENSION);
+    assertThatThrownBy(() -> HdcEncoder.builder()
+            .setFeatureDimension(HdcEncoder.MAX_FEATURE_DIMENSION + 1).build())
+        .hasMessageContaining("featureDimension must be at most");
+  }
+
+  @Test
+  void hostileDimensionInAChecksummedFileIsRejectedBeforeAllocating() throws IOException {
+    byte[] payload = HdcFormat.payload(data -> {
+      data.writeInt(4);
+      data.writeInt(1 << 30); // would need 4 GiB of signs
+      data.writeLong(1);
+      data.writeFloat(0);
+      data.writeBoolean(false);
+    });
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    HdcFormat.write(out, HdcEncoder.MAGIC, HdcEncoder.VERSION, payload);
+    assertThatThrownBy(() -> HdcEncoder.read(new ByteArrayInputStream(out.toByteArray()), "enc.bin"))
+        .isInstanceOf(HdcFormatException.class).hasMessageContaining("enc.bin")
+        .hasMessageContaining("dimension must be 1..");
   }
 
   @Test
