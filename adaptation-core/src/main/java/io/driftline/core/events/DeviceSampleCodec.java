@@ -118,8 +118,8 @@ public final class DeviceSampleCodec {
     }
     if (hv != null) {
       out.putInt(hv.dimension());
-      for (long w : hv.words()) {
-        out.putLong(w);
+      for (int w = 0; w < hv.wordCount(); w++) {
+        out.putLong(hv.word(w));
       }
     }
     if (out.hasRemaining()) {

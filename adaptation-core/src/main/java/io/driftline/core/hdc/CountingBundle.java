@@ -40,9 +40,8 @@ public final class CountingBundle {
     if (count == Integer.MAX_VALUE) {
       throw new IllegalStateException("bundle counter is full (" + count + " vectors)");
     }
-    long[] words = hv.words();
-    for (int w = 0; w < words.length; w++) {
-      long word = words[w];
+    for (int w = 0; w < hv.wordCount(); w++) {
+      long word = hv.word(w);
       int start = 64 * w;
       int end = Math.min(64, dimension - start);
       for (int j = 0; j < end; j++) {
