@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param lastWindowSeq the last telemetry window seen when the state changed (>= {@code firstWindowSeq})
  * @param domainSignature the HDC bundle of the drifting frames' hypervectors, or null if the device did
  *     not report hypervectors; the teacher pools devices with similar signatures
+ * @param groupId the incident group (cohort) this incident belongs to: incidents of devices whose
+ *     domain signatures were similar in the same time span share it, so the teacher can pool their
+ *     samples; null if the publisher does not group incidents
  */
 public record DriftIncident(
     String incidentId,
@@ -34,8 +37,17 @@ public record DriftIncident(
     Instant changedAt,
     long firstWindowSeq,
     long lastWindowSeq,
-    @Nullable Hypervector domainSignature)
+    @Nullable Hypervector domainSignature,
+    @Nullable String groupId)
     implements DriftlineEvent {
+
+  /** Creates an incident without a group (the format before groups were added). */
+  public DriftIncident(String incidentId, String deviceId, State state, String detector,
+      String statistic, double statisticValue, Instant openedAt, Instant changedAt,
+      long firstWindowSeq, long lastWindowSeq, @Nullable Hypervector domainSignature) {
+    this(incidentId, deviceId, state, detector, statistic, statisticValue, openedAt, changedAt,
+        firstWindowSeq, lastWindowSeq, domainSignature, null);
+  }
 
   /**
    * The life cycle of an incident: open, then adapting, then recovered or failed, then closed.
@@ -74,6 +86,7 @@ public record DriftIncident(
       throw new IllegalArgumentException("lastWindowSeq " + lastWindowSeq
           + " is before firstWindowSeq " + firstWindowSeq);
     }
+    Checks.optionalId(groupId, "groupId");
   }
 
   /** The Kafka key: the device id. */

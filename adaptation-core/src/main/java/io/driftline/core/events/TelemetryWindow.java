@@ -1,5 +1,6 @@
 package io.driftline.core.events;
 
+import io.driftline.core.hdc.Hypervector;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -24,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * @param activeBundle the adaptation bundle active at the window's end, or null if none
  * @param classHistogram frames per predicted class (index = class); empty if not collected,
  *     otherwise the counts sum to {@code frameCount}. The array is owned by the record.
+ * @param domainSignature a compact HDC signature of the window's input domain (for example the
+ *     encoding of the window's mean student features with a short deployment-wide encoder), or null
+ *     if the device does not report one; the drift detector compares signatures to tell domains
+ *     apart and to group devices that drift the same way. At most 65,536 bits, so a window stays small.
  */
 public record TelemetryWindow(
     String deviceId,
@@ -37,8 +42,20 @@ public record TelemetryWindow(
     int uploads,
     DropCounts dropped,
     @Nullable BundleRef activeBundle,
-    int[] classHistogram)
+    int[] classHistogram,
+    @Nullable Hypervector domainSignature)
     implements DriftlineEvent {
+
+  /** Largest {@link #domainSignature()} dimension accepted: 65,536 bits (8 KiB, about 20 KiB of JSON). */
+  public static final int MAX_SIGNATURE_DIMENSION = 1 << 16;
+
+  /** Creates a window without a domain signature (the format before signatures were added). */
+  public TelemetryWindow(String deviceId, long windowSeq, Instant start, Instant end, int frameCount,
+      ScoreSummary oodScore, double meanEntropy, double meanHdcSimilarity, int uploads,
+      DropCounts dropped, @Nullable BundleRef activeBundle, int[] classHistogram) {
+    this(deviceId, windowSeq, start, end, frameCount, oodScore, meanEntropy, meanHdcSimilarity,
+        uploads, dropped, activeBundle, classHistogram, null);
+  }
 
   /** Checks every field; messages name the field that is wrong. */
   public TelemetryWindow {
@@ -75,6 +92,10 @@ public record TelemetryWindow(
     if (classHistogram.length > 0 && sum != frameCount) {
       throw new IllegalArgumentException(
           "classHistogram counts sum to " + sum + " but frameCount is " + frameCount);
+    }
+    if (domainSignature != null && domainSignature.dimension() > MAX_SIGNATURE_DIMENSION) {
+      throw new IllegalArgumentException("domainSignature has " + domainSignature.dimension()
+          + " bits, at most " + MAX_SIGNATURE_DIMENSION + " allowed");
     }
   }
 
@@ -121,13 +142,14 @@ public record TelemetryWindow(
         && w.uploads == uploads
         && w.dropped.equals(dropped)
         && Objects.equals(w.activeBundle, activeBundle)
-        && Arrays.equals(w.classHistogram, classHistogram);
+        && Arrays.equals(w.classHistogram, classHistogram)
+        && Objects.equals(w.domainSignature, domainSignature);
   }
 
   @Override
   public int hashCode() {
     return 31 * Objects.hash(deviceId, windowSeq, start, end, frameCount, oodScore, meanEntropy,
-            meanHdcSimilarity, uploads, dropped, activeBundle)
+            meanHdcSimilarity, uploads, dropped, activeBundle, domainSignature)
         + Arrays.hashCode(classHistogram);
   }
 
@@ -137,6 +159,7 @@ public record TelemetryWindow(
         + ", end=" + end + ", frameCount=" + frameCount + ", oodScore=" + oodScore
         + ", meanEntropy=" + meanEntropy + ", meanHdcSimilarity=" + meanHdcSimilarity
         + ", uploads=" + uploads + ", dropped=" + dropped + ", activeBundle=" + activeBundle
-        + ", classHistogram=" + Arrays.toString(classHistogram) + "]";
+        + ", classHistogram=" + Arrays.toString(classHistogram)
+        + ", domainSignature=" + domainSignature + "]";
   }
 }
