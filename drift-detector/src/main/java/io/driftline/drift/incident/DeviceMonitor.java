@@ -95,21 +95,24 @@ public final class DeviceMonitor {
 
     detect(state, seq, stats);
     boolean rejected = false;
-    boolean confirmed = false;
-    if (state.pendingStat != DeviceState.NO_PENDING) {
-      KolmogorovSmirnov.@Nullable Result ks = confirm(state, seq);
+    for (int s = 0; s < DeviceState.STATS; s++) {
+      if (!state.pending(s)) {
+        continue;
+      }
+      KolmogorovSmirnov.@Nullable Result ks = confirm(state, s, seq);
       if (ks != null) {
-        confirmed = true;
-        onConfirmed(state, window, ks, changes);
-      } else if (seq - state.pendingAlarmSeq >= detection.confirmWindows()) {
+        onConfirmed(state, window, s, ks, changes);
+        return new Outcome(changes, false, rejected, true);
+      }
+      if (seq - state.pendingAlarmSeq[s] >= detection.confirmWindows()) {
         log.debug("alarm dropped device={} statistic={} detector={} window={}", state.deviceId,
-            STATISTICS[state.pendingStat].fieldName(), state.pendingDetector, seq);
-        state.pageHinkley[state.pendingStat].reset();
-        state.clearPending();
+            STATISTICS[s].fieldName(), state.pendingDetector[s], seq);
+        state.pageHinkley[s].reset();
+        state.clearPending(s);
         rejected = true;
       }
     }
-    return new Outcome(changes, false, rejected, confirmed);
+    return new Outcome(changes, false, rejected, false);
   }
 
   /**
@@ -161,7 +164,7 @@ public final class DeviceMonitor {
       int dropped = Adwin.cut(window, 0, length, detection.adwinDelta(), detection.adwinMinSide());
       state.adwinLength[s] = length - dropped;
 
-      if (state.pendingStat != DeviceState.NO_PENDING) {
+      if (state.pending(s)) {
         continue;
       }
       if (phAlarm) {
@@ -175,16 +178,14 @@ public final class DeviceMonitor {
   }
 
   private static void pend(DeviceState state, int stat, String detector, double value, long changeSeq, long seq) {
-    state.pendingStat = stat;
-    state.pendingDetector = detector;
-    state.pendingValue = value;
-    state.pendingChangeSeq = Math.max(changeSeq, state.regimeStartSeq + 1);
-    state.pendingAlarmSeq = seq;
+    state.pendingDetector[stat] = detector;
+    state.pendingValue[stat] = value;
+    state.pendingChangeSeq[stat] = Math.max(changeSeq, state.regimeStartSeq + 1);
+    state.pendingAlarmSeq[stat] = seq;
   }
 
-  private KolmogorovSmirnov.@Nullable Result confirm(DeviceState state, long seq) {
-    int stat = state.pendingStat;
-    long change = state.pendingChangeSeq;
+  private KolmogorovSmirnov.@Nullable Result confirm(DeviceState state, int stat, long seq) {
+    long change = state.pendingChangeSeq[stat];
     double[] before = state.valuesBetween(stat, state.regimeStartSeq, change);
     double[] after = state.valuesBetween(stat, change, seq + 1);
     if (before.length < detection.ksMinReference() || after.length < detection.ksMinPost()) {
@@ -194,11 +195,13 @@ public final class DeviceMonitor {
     return ks.pValue() < detection.ksAlpha() ? ks : null;
   }
 
-  private void onConfirmed(DeviceState state, TelemetryWindow window, KolmogorovSmirnov.Result ks,
+  private void onConfirmed(DeviceState state, TelemetryWindow window, int stat, KolmogorovSmirnov.Result ks,
       List<DriftIncident> changes) {
     long seq = window.windowSeq();
-    long change = state.pendingChangeSeq;
-    Statistic statistic = STATISTICS[state.pendingStat];
+    long change = state.pendingChangeSeq[stat];
+    String detector = state.pendingDetector[stat];
+    double value = state.pendingValue[stat];
+    Statistic statistic = STATISTICS[stat];
     double[] after = new double[DeviceState.STATS];
     double[] before = new double[DeviceState.STATS];
     for (int s = 0; s < DeviceState.STATS; s++) {
@@ -211,14 +214,14 @@ public final class DeviceMonitor {
       OpenIncident sameDomain = sameDomain(state, state.lastSignature);
       if (sameDomain == null) {
         String id = incidentId(state.deviceId, change);
-        OpenIncident incident = new OpenIncident(id, DriftIncident.State.OPEN, state.pendingDetector,
-            statistic, state.pendingValue, window.end(), change, seq, state.lastSignature,
+        OpenIncident incident = new OpenIncident(id, DriftIncident.State.OPEN, detector,
+            statistic, value, window.end(), change, seq, state.lastSignature,
             state.lastBundle, after[statistic.ordinal()], -1, 0);
         state.incidents.add(incident);
-        changes.add(incident.event(state.deviceId, DriftIncident.State.OPEN, state.pendingValue, window.end(), seq));
+        changes.add(incident.event(state.deviceId, DriftIncident.State.OPEN, value, window.end(), seq));
         log.info("incident opened device={} incident={} detector={} statistic={} value={} ks.d={} ks.p={} "
-                + "windows={}..{}", state.deviceId, id, state.pendingDetector, statistic.fieldName(),
-            state.pendingValue, ks.statistic(), ks.pValue(), change, seq);
+                + "windows={}..{}", state.deviceId, id, detector, statistic.fieldName(),
+            value, ks.statistic(), ks.pValue(), change, seq);
       } else {
         log.info("change within an open domain device={} incident={} windows={}..{}", state.deviceId,
             sameDomain.incidentId, change, seq);

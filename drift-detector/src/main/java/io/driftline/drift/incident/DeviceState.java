@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 public final class DeviceState {
 
   static final int STATS = Statistic.values().length;
-  static final int NO_PENDING = -1;
 
   final String deviceId;
   long lastSeq = -1;
@@ -41,11 +40,11 @@ public final class DeviceState {
   final PageHinkley[] pageHinkley = new PageHinkley[STATS];
   final int[] adwinLength = new int[STATS];
 
-  int pendingStat = NO_PENDING;
-  String pendingDetector = "";
-  double pendingValue;
-  long pendingChangeSeq;
-  long pendingAlarmSeq;
+  /** Per statistic: the detector whose alarm awaits confirmation, or "" for none. */
+  final String[] pendingDetector = {"", "", ""};
+  final double[] pendingValue = new double[STATS];
+  final long[] pendingChangeSeq = new long[STATS];
+  final long[] pendingAlarmSeq = new long[STATS];
 
   @Nullable Hypervector lastSignature;
   @Nullable BundleRef lastBundle;
@@ -149,15 +148,20 @@ public final class DeviceState {
       pageHinkley[s].reset();
       adwinLength[s] = 0;
     }
-    clearPending();
+    for (int s = 0; s < STATS; s++) {
+      clearPending(s);
+    }
   }
 
-  void clearPending() {
-    pendingStat = NO_PENDING;
-    pendingDetector = "";
-    pendingValue = 0;
-    pendingChangeSeq = 0;
-    pendingAlarmSeq = 0;
+  boolean pending(int stat) {
+    return !pendingDetector[stat].isEmpty();
+  }
+
+  void clearPending(int stat) {
+    pendingDetector[stat] = "";
+    pendingValue[stat] = 0;
+    pendingChangeSeq[stat] = 0;
+    pendingAlarmSeq[stat] = 0;
   }
 
   @Nullable OpenIncident incident(String incidentId) {

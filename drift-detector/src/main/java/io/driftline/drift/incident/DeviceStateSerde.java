@@ -79,12 +79,11 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
         out.writeDouble(ph.maxDown());
         out.writeLong(ph.maxDownAt());
         out.writeShort(state.adwinLength[s]);
+        out.writeUTF(state.pendingDetector[s]);
+        out.writeDouble(state.pendingValue[s]);
+        out.writeLong(state.pendingChangeSeq[s]);
+        out.writeLong(state.pendingAlarmSeq[s]);
       }
-      out.writeByte(state.pendingStat);
-      out.writeUTF(state.pendingDetector);
-      out.writeDouble(state.pendingValue);
-      out.writeLong(state.pendingChangeSeq);
-      out.writeLong(state.pendingAlarmSeq);
       writeSignature(out, state.lastSignature);
       writeBundle(out, state.lastBundle);
       out.writeShort(state.incidents.size());
@@ -139,12 +138,11 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
         state.pageHinkley[s].restore(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
             in.readLong(), in.readDouble(), in.readDouble(), in.readLong());
         state.adwinLength[s] = Math.min(in.readUnsignedShort(), state.size);
+        state.pendingDetector[s] = in.readUTF();
+        state.pendingValue[s] = in.readDouble();
+        state.pendingChangeSeq[s] = in.readLong();
+        state.pendingAlarmSeq[s] = in.readLong();
       }
-      state.pendingStat = in.readByte();
-      state.pendingDetector = in.readUTF();
-      state.pendingValue = in.readDouble();
-      state.pendingChangeSeq = in.readLong();
-      state.pendingAlarmSeq = in.readLong();
       state.lastSignature = readSignature(in);
       state.lastBundle = readBundle(in);
       int incidents = in.readUnsignedShort();
