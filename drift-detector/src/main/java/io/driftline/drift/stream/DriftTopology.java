@@ -47,8 +47,9 @@ public final class DriftTopology {
 
   private DriftTopology() {}
 
-  /** Adds the topology to {@code builder}. */
-  public static void build(StreamsBuilder builder, DriftProperties properties, DriftMetrics metrics) {
+  /** Adds the topology to {@code builder} and returns the stream of published incident events. */
+  public static KStream<String, DriftIncident> build(StreamsBuilder builder, DriftProperties properties,
+      DriftMetrics metrics) {
     DriftProperties.Topics topics = properties.topics();
     Serde<DriftIncident> incidentSerde = EventSerdes.driftIncident();
     DeviceMonitor monitor = new DeviceMonitor(properties);
@@ -63,13 +64,14 @@ public final class DriftTopology {
     KStream<String, DriftlineEvent> incidents =
         validated(builder, topics.incidents(), topics.incidentsDeadLetter(), DriftIncident.class, "incidents", metrics);
 
-    telemetry.merge(incidents, Named.as("device-inputs"))
+    KStream<String, DriftIncident> published = telemetry.merge(incidents, Named.as("device-inputs"))
         .process(() -> new DeviceProcessor(monitor, metrics), Named.as("device-monitor"), DEVICE_STORE)
         .selectKey((deviceId, incident) -> COHORT_KEY, Named.as("to-cohorts"))
         .repartition(Repartitioned.<String, DriftIncident>as("cohort-input")
             .withKeySerde(Serdes.String()).withValueSerde(incidentSerde).withNumberOfPartitions(1))
-        .process(() -> new CohortProcessor(properties.cohorting()), Named.as("cohorts"), COHORT_STORE)
-        .to(topics.incidents(), Produced.with(Serdes.String(), incidentSerde).withName("incidents-out"));
+        .process(() -> new CohortProcessor(properties.cohorting()), Named.as("cohorts"), COHORT_STORE);
+    published.to(topics.incidents(), Produced.with(Serdes.String(), incidentSerde).withName("incidents-out"));
+    return published;
   }
 
   private static KStream<String, DriftlineEvent> validated(StreamsBuilder builder, String topic,
