@@ -202,12 +202,14 @@ public final class DeviceMonitor {
     String detector = state.pendingDetector[stat];
     double value = state.pendingValue[stat];
     Statistic statistic = STATISTICS[stat];
+    // The newest windows give the level after the change: the change point is an estimate, and a
+    // few windows before the real change in the mean would pull a drifted level back towards home.
+    long newest = Math.max(change, seq + 1 - detection.ksMinPost());
     double[] after = new double[DeviceState.STATS];
-    double[] before = new double[DeviceState.STATS];
     for (int s = 0; s < DeviceState.STATS; s++) {
-      after[s] = mean(state.valuesBetween(s, change, seq + 1));
-      before[s] = mean(state.valuesBetween(s, state.regimeStartSeq, change));
+      after[s] = mean(state.valuesBetween(s, newest, seq + 1));
     }
+    double[] before = state.baseMean.clone();
     double distanceAfter = distanceFromHome(state, after);
     boolean drifting = distanceAfter > detection.homeTolerance() && distanceAfter > distanceFromHome(state, before);
     if (drifting) {

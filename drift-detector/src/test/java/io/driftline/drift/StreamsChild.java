@@ -1,0 +1,62 @@
+package io.driftline.drift;
+
+import io.driftline.drift.config.DriftProperties;
+import io.driftline.drift.stream.DriftMetrics;
+import io.driftline.drift.stream.DriftTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Runs the drift topology as a plain Kafka Streams application in its own JVM, so a test can kill
+ * it with SIGKILL mid-stream. Arguments: bootstrap, application id, state directory, telemetry
+ * topic, incidents topic. Prints {@code RUNNING} once the application is running.
+ */
+public final class StreamsChild {
+
+  private StreamsChild() {}
+
+  /** Builds the Streams configuration the tests and the benchmark use: exactly-once, one broker. */
+  public static Properties config(String bootstrap, String applicationId, String stateDir) {
+    Properties config = new Properties();
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // A killed instance leaves the group after 6 s instead of the default 45 s.
+    config.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
+    config.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
+    return config;
+  }
+
+  /** Builds the application for the given topics. */
+  public static KafkaStreams create(Properties config, String telemetry, String incidents) {
+    DriftProperties properties = DriftProperties.of(Map.of(
+        "topics.telemetry", telemetry, "topics.incidents", incidents));
+    StreamsBuilder builder = new StreamsBuilder();
+    DriftTopology.build(builder, properties, new DriftMetrics(new SimpleMeterRegistry()));
+    return new KafkaStreams(builder.build(), config);
+  }
+
+  /** Starts the application and runs until the process is killed. */
+  public static void main(String[] args) throws InterruptedException {
+    KafkaStreams streams = create(config(args[0], args[1], args[2]), args[3], args[4]);
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+    });
+    streams.start();
+    running.await();
+    System.out.println("RUNNING");
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+}
