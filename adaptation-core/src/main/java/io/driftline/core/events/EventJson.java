@@ -1,6 +1,8 @@
 package io.driftline.core.events;
 
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -66,20 +68,39 @@ final class EventJson {
    * through nested records, so the error names the field (Jackson would pass 0 for a missing number).
    */
   private static void requireFields(String topic, JsonNode node, Class<?> type, String prefix) {
-    for (RecordComponent c : type.getRecordComponents()) {
-      String path = prefix + c.getName();
-      JsonNode value = node.get(c.getName());
+    for (Component c : COMPONENTS.get(type)) {
+      String path = prefix + c.name();
+      JsonNode value = node.get(c.name());
       boolean missing = value == null || value.isNull();
       if (missing) {
-        if (!c.getAnnotatedType().isAnnotationPresent(Nullable.class)) {
+        if (!c.nullable()) {
           throw new EventFormatException(topic, "required field '" + path + "' of "
               + type.getSimpleName() + " is " + (value == null ? "missing" : "null"));
         }
-      } else if (c.getType().isRecord() && value.isObject()) {
-        requireFields(topic, value, c.getType(), path + ".");
+      } else if (c.type().isRecord() && value.isObject()) {
+        requireFields(topic, value, c.type(), path + ".");
       }
     }
   }
+
+  /** A record component as {@link #requireFields} needs it. */
+  private record Component(String name, Class<?> type, boolean nullable) {}
+
+  /**
+   * The components of each record type, looked up once per type: reading them (and above all their
+   * type annotations) by reflection on every record cost more than parsing the JSON.
+   */
+  private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+    @Override
+    protected List<Component> computeValue(Class<?> type) {
+      List<Component> components = new ArrayList<>();
+      for (RecordComponent c : type.getRecordComponents()) {
+        components.add(new Component(c.getName(), c.getType(),
+            c.getAnnotatedType().isAnnotationPresent(Nullable.class)));
+      }
+      return List.copyOf(components);
+    }
+  };
 
   private static EventFormatException translate(String topic, Class<?> type, JacksonException e) {
     String path = path(e);
