@@ -27,12 +27,15 @@ public final class KafkaIo {
 
   private KafkaIo() {}
 
-  /** Creates the topics with {@code partitions} partitions each. */
+  /**
+   * Creates the topics with {@code partitions} partitions each and no time-based retention: the
+   * test windows carry event times in the past, which the broker's 7-day retention would delete.
+   */
   public static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String name : names) {
-        topics.add(new NewTopic(name, partitions, (short) 1));
+        topics.add(new NewTopic(name, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
       }
       admin.createTopics(topics).all().get();
     }

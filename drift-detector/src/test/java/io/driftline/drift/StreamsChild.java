@@ -28,6 +28,9 @@ public final class StreamsChild {
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    // As the service (application.yml): commit once a second, so the state cache absorbs repeated
+    // writes of a device's state between commits.
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     // A killed instance leaves the group after 6 s instead of the default 45 s.
     config.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);

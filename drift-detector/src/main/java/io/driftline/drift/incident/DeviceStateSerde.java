@@ -6,13 +6,11 @@ import io.driftline.core.hdc.Hypervector;
 import io.driftline.drift.config.DriftProperties;
 import io.driftline.drift.detect.PageHinkley;
 import io.driftline.drift.detect.Statistic;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The state-store format of {@link DeviceState}: a versioned binary layout (big-endian numbers,
- * modified-UTF-8 strings). A state written with another {@code history-windows} setting is read
+ * strings as a 16-bit length and UTF-8), written and read with one {@link ByteBuffer} because the
+ * state is read and written for every window. A state written with another {@code history-windows} setting is read
  * into the current one, keeping the newest windows.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
@@ -49,167 +48,226 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
 
   /** Writes {@code state}. */
   public byte[] write(DeviceState state) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + state.size * 32);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeUTF(state.deviceId);
-      out.writeLong(state.lastSeq);
-      out.writeShort(state.size);
+    Out out = new Out(512 + state.size * 32);
+    {
+      out.putByte(VERSION);
+      out.putString(state.deviceId);
+      out.putLong(state.lastSeq);
+      out.putShort(state.size);
       for (int i = 0; i < state.size; i++) {
-        out.writeLong(state.seqAt(i));
+        out.putLong(state.seqAt(i));
         for (int s = 0; s < DeviceState.STATS; s++) {
-          out.writeDouble(state.valueAt(s, i));
+          out.putDouble(state.valueAt(s, i));
         }
       }
-      out.writeLong(state.regimeStartSeq);
-      out.writeInt(state.baseCount);
+      out.putLong(state.regimeStartSeq);
+      out.putInt(state.baseCount);
       writeDoubles(out, state.baseMean);
       writeDoubles(out, state.baseM2);
-      out.writeBoolean(state.homeSet);
+      out.putBoolean(state.homeSet);
       writeDoubles(out, state.homeMean);
       writeDoubles(out, state.homeStd);
       for (int s = 0; s < DeviceState.STATS; s++) {
         PageHinkley ph = state.pageHinkley[s];
-        out.writeLong(ph.count());
-        out.writeDouble(ph.mean());
-        out.writeDouble(ph.up());
-        out.writeDouble(ph.minUp());
-        out.writeLong(ph.minUpAt());
-        out.writeDouble(ph.down());
-        out.writeDouble(ph.maxDown());
-        out.writeLong(ph.maxDownAt());
-        out.writeShort(state.adwinLength[s]);
-        out.writeUTF(state.pendingDetector[s]);
-        out.writeDouble(state.pendingValue[s]);
-        out.writeLong(state.pendingChangeSeq[s]);
-        out.writeLong(state.pendingAlarmSeq[s]);
+        out.putLong(ph.count());
+        out.putDouble(ph.mean());
+        out.putDouble(ph.up());
+        out.putDouble(ph.minUp());
+        out.putLong(ph.minUpAt());
+        out.putDouble(ph.down());
+        out.putDouble(ph.maxDown());
+        out.putLong(ph.maxDownAt());
+        out.putShort(state.adwinLength[s]);
+        out.putString(state.pendingDetector[s]);
+        out.putDouble(state.pendingValue[s]);
+        out.putLong(state.pendingChangeSeq[s]);
+        out.putLong(state.pendingAlarmSeq[s]);
       }
       writeSignature(out, state.lastSignature);
       writeBundle(out, state.lastBundle);
-      out.writeShort(state.incidents.size());
+      out.putShort(state.incidents.size());
       for (OpenIncident incident : state.incidents) {
-        out.writeUTF(incident.incidentId);
-        out.writeByte(incident.state.ordinal());
-        out.writeUTF(incident.detector);
-        out.writeByte(incident.statistic.ordinal());
-        out.writeDouble(incident.openingValue);
-        out.writeLong(incident.openedAt.getEpochSecond());
-        out.writeInt(incident.openedAt.getNano());
-        out.writeLong(incident.firstWindowSeq);
-        out.writeLong(incident.openWindowSeq);
+        out.putString(incident.incidentId);
+        out.putByte(incident.state.ordinal());
+        out.putString(incident.detector);
+        out.putByte(incident.statistic.ordinal());
+        out.putDouble(incident.openingValue);
+        out.putLong(incident.openedAt.getEpochSecond());
+        out.putInt(incident.openedAt.getNano());
+        out.putLong(incident.firstWindowSeq);
+        out.putLong(incident.openWindowSeq);
         writeSignature(out, incident.signature);
         writeBundle(out, incident.bundleAtOpen);
-        out.writeDouble(incident.level);
-        out.writeLong(incident.bundleActiveSince);
-        out.writeInt(incident.recoveryStreak);
+        out.putDouble(incident.level);
+        out.putLong(incident.bundleActiveSince);
+        out.putInt(incident.recoveryStreak);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return out.bytes();
   }
 
   /** Reads a state written by {@link #write}. */
   public DeviceState read(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int version = in.readUnsignedByte();
+    try {
+      ByteBuffer in = ByteBuffer.wrap(bytes);
+      int version = (in.get() & 0xFF);
       if (version != VERSION) {
         throw new SerializationException("device state version " + version + " is not " + VERSION);
       }
-      DeviceState state = monitor.newState(in.readUTF());
-      state.lastSeq = in.readLong();
-      int size = in.readUnsignedShort();
+      DeviceState state = monitor.newState(readString(in));
+      state.lastSeq = in.getLong();
+      int size = (in.getShort() & 0xFFFF);
       double[] stats = new double[DeviceState.STATS];
       for (int i = 0; i < size; i++) {
-        long seq = in.readLong();
+        long seq = in.getLong();
         for (int s = 0; s < DeviceState.STATS; s++) {
-          stats[s] = in.readDouble();
+          stats[s] = in.getDouble();
         }
         state.append(seq, stats);
       }
-      state.regimeStartSeq = in.readLong();
-      state.baseCount = in.readInt();
+      state.regimeStartSeq = in.getLong();
+      state.baseCount = in.getInt();
       readDoubles(in, state.baseMean);
       readDoubles(in, state.baseM2);
-      state.homeSet = in.readBoolean();
+      state.homeSet = (in.get() != 0);
       readDoubles(in, state.homeMean);
       readDoubles(in, state.homeStd);
       for (int s = 0; s < DeviceState.STATS; s++) {
-        state.pageHinkley[s].restore(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
-            in.readLong(), in.readDouble(), in.readDouble(), in.readLong());
-        state.adwinLength[s] = Math.min(in.readUnsignedShort(), state.size);
-        state.pendingDetector[s] = in.readUTF();
-        state.pendingValue[s] = in.readDouble();
-        state.pendingChangeSeq[s] = in.readLong();
-        state.pendingAlarmSeq[s] = in.readLong();
+        state.pageHinkley[s].restore(in.getLong(), in.getDouble(), in.getDouble(), in.getDouble(),
+            in.getLong(), in.getDouble(), in.getDouble(), in.getLong());
+        state.adwinLength[s] = Math.min((in.getShort() & 0xFFFF), state.size);
+        state.pendingDetector[s] = readString(in);
+        state.pendingValue[s] = in.getDouble();
+        state.pendingChangeSeq[s] = in.getLong();
+        state.pendingAlarmSeq[s] = in.getLong();
       }
       state.lastSignature = readSignature(in);
       state.lastBundle = readBundle(in);
-      int incidents = in.readUnsignedShort();
+      int incidents = (in.getShort() & 0xFFFF);
       for (int i = 0; i < incidents; i++) {
-        String id = in.readUTF();
-        DriftIncident.State incidentState = STATES[in.readUnsignedByte()];
-        String detector = in.readUTF();
-        Statistic statistic = STATISTICS[in.readUnsignedByte()];
-        double openingValue = in.readDouble();
-        Instant openedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
-        long first = in.readLong();
-        long openSeq = in.readLong();
+        String id = readString(in);
+        DriftIncident.State incidentState = STATES[(in.get() & 0xFF)];
+        String detector = readString(in);
+        Statistic statistic = STATISTICS[(in.get() & 0xFF)];
+        double openingValue = in.getDouble();
+        Instant openedAt = Instant.ofEpochSecond(in.getLong(), in.getInt());
+        long first = in.getLong();
+        long openSeq = in.getLong();
         Hypervector signature = readSignature(in);
         BundleRef bundle = readBundle(in);
         state.incidents.add(new OpenIncident(id, incidentState, detector, statistic, openingValue,
-            openedAt, first, openSeq, signature, bundle, in.readDouble(), in.readLong(), in.readInt()));
+            openedAt, first, openSeq, signature, bundle, in.getDouble(), in.getLong(), in.getInt()));
       }
       return state;
-    } catch (IOException | RuntimeException e) {
+    } catch (BufferUnderflowException | IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
       throw new SerializationException("unreadable device state (" + bytes.length + " bytes): " + e, e);
     }
   }
 
-  private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+  private static void writeDoubles(Out out, double[] values) {
     for (double v : values) {
-      out.writeDouble(v);
+      out.putDouble(v);
     }
   }
 
-  private static void readDoubles(DataInputStream in, double[] values) throws IOException {
+  private static void readDoubles(ByteBuffer in, double[] values) {
     for (int i = 0; i < values.length; i++) {
-      values[i] = in.readDouble();
+      values[i] = in.getDouble();
     }
   }
 
-  private static void writeSignature(DataOutputStream out, @Nullable Hypervector signature) throws IOException {
+  private static String readString(ByteBuffer in) {
+    byte[] utf8 = new byte[in.getShort() & 0xFFFF];
+    in.get(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private static void writeSignature(Out out, @Nullable Hypervector signature) {
     if (signature == null) {
-      out.writeInt(0);
+      out.putInt(0);
       return;
     }
-    out.writeInt(signature.dimension());
+    out.putInt(signature.dimension());
     for (int i = 0; i < signature.wordCount(); i++) {
-      out.writeLong(signature.word(i));
+      out.putLong(signature.word(i));
     }
   }
 
-  private static @Nullable Hypervector readSignature(DataInputStream in) throws IOException {
-    int dimension = in.readInt();
+  private static @Nullable Hypervector readSignature(ByteBuffer in) {
+    int dimension = in.getInt();
     if (dimension == 0) {
       return null;
     }
+    if (dimension < 0 || dimension > Hypervector.MAX_DIMENSION) {
+      throw new IllegalArgumentException("signature dimension " + dimension);
+    }
     long[] words = new long[Hypervector.wordsFor(dimension)];
     for (int i = 0; i < words.length; i++) {
-      words[i] = in.readLong();
+      words[i] = in.getLong();
     }
     return new Hypervector(dimension, words);
   }
 
-  private static void writeBundle(DataOutputStream out, @Nullable BundleRef bundle) throws IOException {
-    out.writeBoolean(bundle != null);
+  private static void writeBundle(Out out, @Nullable BundleRef bundle) {
+    out.putBoolean(bundle != null);
     if (bundle != null) {
-      out.writeUTF(bundle.bundleId());
-      out.writeLong(bundle.version());
+      out.putString(bundle.bundleId());
+      out.putLong(bundle.version());
     }
   }
 
-  private static @Nullable BundleRef readBundle(DataInputStream in) throws IOException {
-    return in.readBoolean() ? new BundleRef(in.readUTF(), in.readLong()) : null;
+  private static @Nullable BundleRef readBundle(ByteBuffer in) {
+    return in.get() != 0 ? new BundleRef(readString(in), in.getLong()) : null;
+  }
+
+  /** A growable big-endian buffer. */
+  private static final class Out {
+    private ByteBuffer buffer;
+
+    Out(int capacity) {
+      buffer = ByteBuffer.allocate(capacity);
+    }
+
+    private ByteBuffer room(int bytes) {
+      if (buffer.remaining() < bytes) {
+        buffer = ByteBuffer.wrap(Arrays.copyOf(buffer.array(), Math.max(2 * buffer.capacity(), buffer.position() + bytes)))
+            .position(buffer.position());
+      }
+      return buffer;
+    }
+
+    void putByte(int v) {
+      room(1).put((byte) v);
+    }
+
+    void putBoolean(boolean v) {
+      putByte(v ? 1 : 0);
+    }
+
+    void putShort(int v) {
+      room(2).putShort((short) v);
+    }
+
+    void putInt(int v) {
+      room(4).putInt(v);
+    }
+
+    void putLong(long v) {
+      room(8).putLong(v);
+    }
+
+    void putDouble(double v) {
+      room(8).putDouble(v);
+    }
+
+    void putString(String v) {
+      byte[] utf8 = v.getBytes(StandardCharsets.UTF_8);
+      putShort(utf8.length);
+      room(utf8.length).put(utf8);
+    }
+
+    byte[] bytes() {
+      return Arrays.copyOf(buffer.array(), buffer.position());
+    }
   }
 }

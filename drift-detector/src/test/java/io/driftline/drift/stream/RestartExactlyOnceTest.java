@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftline.core.events.BundleRef;
 import io.driftline.core.events.DriftIncident;
 import io.driftline.core.events.TelemetryWindow;
+import io.driftline.drift.ChildProcess;
 import io.driftline.drift.KafkaIo;
-import io.driftline.drift.StreamsChild;
 import io.driftline.drift.TelemetryFixtures;
 import io.driftline.drift.TelemetryFixtures.Domain;
 import io.driftline.drift.TransactionalBroker;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,41 +81,6 @@ class RestartExactlyOnceTest {
     }
   }
 
-  private Process startChild(String bootstrap, String appId, String telemetry, String incidents, String name)
-      throws Exception {
-    Path stateDir = Files.createDirectories(temp.resolve(name + "-state"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        StreamsChild.class.getName(), bootstrap, appId, stateDir.toString(), telemetry, incidents)
-        .redirectErrorStream(true)
-        .start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    File log = temp.resolve(name + ".log").toFile();
-    Thread pump = new Thread(() -> {
-      try (var writer = Files.newBufferedWriter(log.toPath())) {
-        for (String line; (line = out.readLine()) != null; ) {
-          writer.write(line);
-          writer.newLine();
-          writer.flush();
-        }
-      } catch (Exception ignored) {
-        // the process was killed
-      }
-    }, name + "-log");
-    pump.setDaemon(true);
-    pump.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (log.exists() && Files.readString(log.toPath()).contains("RUNNING")) {
-        return process;
-      }
-      assertThat(process.isAlive()).as("child %s died; log: %s", name, log).isTrue();
-      Thread.sleep(100);
-    }
-    process.destroyForcibly();
-    throw new AssertionError("child " + name + " did not reach RUNNING; log: " + log);
-  }
-
   @Test
   void killMidStreamAndRestartLosesAndDuplicatesNoIncident() throws Exception {
     String bootstrap = TransactionalBroker.bootstrap();
@@ -136,7 +97,7 @@ class RestartExactlyOnceTest {
     List<DriftIncident> beforeKill;
     try (KafkaProducer<String, TelemetryWindow> producer = KafkaIo.telemetryProducer(bootstrap)) {
       KafkaIo.send(producer, telemetry, slice(perDevice, 0, 60));
-      Process first = startChild(bootstrap, appId, telemetry, incidents, "first");
+      Process first = ChildProcess.start(temp, "first", bootstrap, appId, telemetry, incidents);
       try {
         // Wait until the first instance has committed some incidents, keep the fleet sending, and
         // kill it while windows are still arriving.
@@ -155,7 +116,7 @@ class RestartExactlyOnceTest {
     }
     assertThat(beforeKill.size()).as("killed mid-stream").isBetween(DEVICES / 2, expected.size() - 1);
 
-    Process second = startChild(bootstrap, appId, telemetry, incidents, "second");
+    Process second = ChildProcess.start(temp, "second", bootstrap, appId, telemetry, incidents);
     List<DriftIncident> published;
     try {
       published = KafkaIo.readCommittedIncidents(bootstrap, incidents, read -> read.size() >= expected.size(),

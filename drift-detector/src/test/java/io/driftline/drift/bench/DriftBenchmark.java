@@ -1,0 +1,311 @@
+package io.driftline.drift.bench;
+
+import io.driftline.core.corruption.CorruptionFamily;
+import io.driftline.core.events.DriftIncident;
+import io.driftline.core.events.EventDeserializer;
+import io.driftline.core.events.EventSerializer;
+import io.driftline.core.events.TelemetryWindow;
+import io.driftline.drift.ChildProcess;
+import io.driftline.drift.KafkaIo;
+import io.driftline.drift.TelemetryFixtures;
+import io.driftline.drift.TransactionalBroker;
+import io.driftline.drift.config.DriftProperties;
+import io.driftline.drift.incident.DeviceMonitor;
+import io.driftline.drift.incident.DeviceState;
+import io.driftline.drift.incident.DeviceStateSerde;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The drift detector's benchmark (docs/performance.md, section "Drift detector"). Off by default;
+ * run it with {@code -Ddriftline.benchmark=true}. It writes {@code target/drift-benchmark.md}.
+ *
+ * <ul>
+ *   <li>Detection delay per severity: 20 trials per corruption family and severity; each trial is a
+ *       new device with 40 clean windows, then windows of the corrupted domain until an incident
+ *       opens (at most 30). Delay = drifted windows seen when the incident opens.
+ *   <li>False alarms: 10 devices × 1,000 stationary clean windows (the first 16 per device are the
+ *       warm-up), incidents opened per 10,000 windows after warm-up.
+ *   <li>Throughput: the processor step alone (deserialise, state read, detect, state write), and a
+ *       real Streams instance (one stream thread, exactly-once) on an embedded broker; 3 runs each,
+ *       median.
+ * </ul>
+ */
+@EnabledIfSystemProperty(named = "driftline.benchmark", matches = "true")
+class DriftBenchmark {
+
+  private static final int TRIALS = 20;
+  private static final int CLEAN_WINDOWS = 40;
+  private static final int MAX_DRIFT_WINDOWS = 30;
+  private static final int POOL = 600;
+  private static final int STATIONARY_DEVICES = 10;
+  private static final int STATIONARY_WINDOWS = 1_000;
+
+  private final DriftProperties properties = DriftProperties.defaults();
+  private final StringBuilder report = new StringBuilder();
+
+  private void line(String format, Object... args) {
+    String text = String.format(Locale.ROOT, format, args);
+    System.out.println(text);
+    report.append(text).append('\n');
+  }
+
+  @Test
+  void run() throws Exception {
+    line("# Drift detector benchmark");
+    line("");
+    line("Defaults: %s", properties.detection());
+    line("Machine: %d processors, load average at start %s", Runtime.getRuntime().availableProcessors(), loadAverage());
+    line("");
+    if (!"throughput".equals(System.getProperty("driftline.benchmark.only"))) {
+      detection();
+    }
+    if (!"detection".equals(System.getProperty("driftline.benchmark.only"))) {
+      throughput();
+    }
+    line("");
+    line("Load average at the end: %s", loadAverage());
+    Path out = Path.of("target", "drift-benchmark.md");
+    Files.writeString(out, report.toString());
+    System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  private void detection() {
+    DeviceMonitor monitor = new DeviceMonitor(properties);
+    long started = System.nanoTime();
+    try (DevicePathTelemetry device = new DevicePathTelemetry(42)) {
+      DevicePathTelemetry.Pool clean = device.clean();
+      line("Device path ready: synthetic nano student, clean pool of %d frames (%.0f s)",
+          clean.size(), (System.nanoTime() - started) / 1e9);
+
+      // False alarms on stationary clean telemetry.
+      SplittableRandom random = new SplittableRandom(7);
+      int falseAlarms = 0;
+      int confirmedChanges = 0;
+      int rejectedAlarms = 0;
+      long monitored = 0;
+      for (int d = 0; d < STATIONARY_DEVICES; d++) {
+        DeviceState state = monitor.newState("stationary-" + d);
+        for (int seq = 0; seq < STATIONARY_WINDOWS; seq++) {
+          DeviceMonitor.Outcome outcome = monitor.onWindow(state, device.window("stationary-" + d, seq, clean, random));
+          falseAlarms += (int) outcome.changes().stream().filter(c -> c.state() == DriftIncident.State.OPEN).count();
+          confirmedChanges += outcome.confirmed() ? 1 : 0;
+          rejectedAlarms += outcome.alarmRejected() ? 1 : 0;
+          monitored += seq >= properties.detection().warmupWindows() ? 1 : 0;
+        }
+      }
+      line("");
+      line("## False alarms (stationary clean telemetry)");
+      line("");
+      line("| windows after warm-up | incidents opened | per 10,000 windows | confirmed changes | alarms the KS test rejected |");
+      line("|---:|---:|---:|---:|---:|");
+      line("| %d | %d | %.2f | %d | %d |", monitored, falseAlarms, falseAlarms * 10_000.0 / monitored,
+          confirmedChanges, rejectedAlarms);
+
+      // Detection delay per family and severity.
+      line("");
+      line("## Detection delay (windows of %d frames after the change; %d trials per cell; '-' = not detected within %d windows)",
+          DevicePathTelemetry.FRAMES_PER_WINDOW, TRIALS, MAX_DRIFT_WINDOWS);
+      line("");
+      StringBuilder header = new StringBuilder("| family |");
+      StringBuilder rule = new StringBuilder("|---|");
+      for (int s = 1; s <= 5; s++) {
+        header.append(" sev ").append(s).append(" median (detected) |");
+        rule.append("---:|");
+      }
+      line(header.toString());
+      line(rule.toString());
+      Map<Integer, List<Integer>> bySeverity = new HashMap<>();
+      Map<Integer, int[]> detectedBySeverity = new HashMap<>();
+      int preChangeAlarms = 0;
+      for (CorruptionFamily family : CorruptionFamily.values()) {
+        StringBuilder row = new StringBuilder("| " + family.id() + " |");
+        for (int severity = 1; severity <= 5; severity++) {
+          DevicePathTelemetry.Pool drifted = device.corrupted(family, severity, POOL, 1000L * family.ordinal() + severity);
+          List<Integer> delays = new ArrayList<>();
+          for (int trial = 0; trial < TRIALS; trial++) {
+            String id = family.id() + "-" + severity + "-" + trial;
+            DeviceState state = monitor.newState(id);
+            SplittableRandom r = new SplittableRandom(31L * trial + 17L * severity + family.ordinal());
+            int delay = -1;
+            for (int seq = 0; seq < CLEAN_WINDOWS + MAX_DRIFT_WINDOWS && delay < 0; seq++) {
+              DevicePathTelemetry.Pool pool = seq < CLEAN_WINDOWS ? clean : drifted;
+              boolean opened = monitor.onWindow(state, device.window(id, seq, pool, r)).changes().stream()
+                  .anyMatch(c -> c.state() == DriftIncident.State.OPEN);
+              if (opened && seq < CLEAN_WINDOWS) {
+                preChangeAlarms++;
+              } else if (opened) {
+                delay = seq - CLEAN_WINDOWS + 1;
+              }
+            }
+            delays.add(delay);
+          }
+          List<Integer> hits = delays.stream().filter(d -> d > 0).sorted().toList();
+          bySeverity.computeIfAbsent(severity, k -> new ArrayList<>()).addAll(hits);
+          int[] counts = detectedBySeverity.computeIfAbsent(severity, k -> new int[2]);
+          counts[0] += hits.size();
+          counts[1] += TRIALS;
+          row.append(hits.size() > TRIALS / 2 ? String.format(Locale.ROOT, " %s (%d/%d) |",
+              median(delays.stream().map(d -> d < 0 ? Integer.MAX_VALUE : d).toList()), hits.size(), TRIALS)
+              : String.format(Locale.ROOT, " - (%d/%d) |", hits.size(), TRIALS));
+        }
+        line(row.toString());
+      }
+      line("");
+      line("| severity | detected | median delay of detected (windows) | 90th percentile |");
+      line("|---:|---:|---:|---:|");
+      for (int severity = 1; severity <= 5; severity++) {
+        List<Integer> hits = bySeverity.get(severity).stream().sorted().toList();
+        int[] counts = detectedBySeverity.get(severity);
+        line("| %d | %d/%d (%.0f %%) | %s | %s |", severity, counts[0], counts[1], 100.0 * counts[0] / counts[1],
+            hits.isEmpty() ? "-" : median(hits), hits.isEmpty() ? "-" : hits.get((int) Math.floor(0.9 * (hits.size() - 1))));
+      }
+      line("");
+      line("Incidents opened during the %d clean windows before a change (false alarms): %d in %d windows",
+          CLEAN_WINDOWS, preChangeAlarms, CorruptionFamily.values().length * 5 * TRIALS
+              * (CLEAN_WINDOWS - properties.detection().warmupWindows()));
+      line("Detection part took %.0f s", (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private static String median(List<Integer> values) {
+    List<Integer> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    double m = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + (double) sorted.get(n / 2)) / 2;
+    return m >= Integer.MAX_VALUE / 2.0 ? "-" : (m == Math.rint(m) ? String.valueOf((int) m) : String.valueOf(m));
+  }
+
+  private void throughput() throws Exception {
+    int devices = 1_000;
+    int events = 200_000;
+    List<TelemetryWindow> windows = new ArrayList<>(events);
+    TelemetryFixtures fixtures = new TelemetryFixtures(3);
+    List<TelemetryFixtures.Domain> homes = new ArrayList<>();
+    for (int d = 0; d < devices; d++) {
+      homes.add(fixtures.home());
+    }
+    for (int i = 0; i < events; i++) {
+      int d = i % devices;
+      windows.add(fixtures.window("device-" + d, i / devices, homes.get(d), null));
+    }
+    EventSerializer<TelemetryWindow> serializer = new EventSerializer<>();
+    List<byte[]> bytes = windows.stream().map(w -> serializer.serialize("device.telemetry", w)).toList();
+    line("");
+    line("## Throughput (%d devices, %d windows of %d bytes on average, %d-bit signatures)", devices, events,
+        bytes.stream().mapToInt(b -> b.length).sum() / events, TelemetryFixtures.SIGNATURE_BITS);
+    line("");
+
+    double[] processor = new double[3];
+    for (int run = -1; run < 3; run++) {
+      double rate = processorRate(bytes);
+      if (run >= 0) {
+        processor[run] = rate;
+      }
+    }
+    line("| measurement | run 1 | run 2 | run 3 | median |");
+    line("|---|---:|---:|---:|---:|");
+    line("| processor step alone (events/s) | %.0f | %.0f | %.0f | **%.0f** |", processor[0], processor[1],
+        processor[2], medianOf(processor));
+
+    String bootstrap = TransactionalBroker.bootstrap();
+    String input = "device.telemetry.bench-" + UUID.randomUUID();
+    KafkaIo.createTopics(bootstrap, 1, input, input + "-dlt");
+    try (KafkaProducer<String, TelemetryWindow> producer = KafkaIo.telemetryProducer(bootstrap)) {
+      KafkaIo.send(producer, input, windows);
+    }
+    double[] streams = new double[3];
+    for (int run = 0; run < 3; run++) {
+      streams[run] = streamsRate(bootstrap, input, events);
+    }
+    line("| Kafka Streams instance (own JVM), 1 thread, exactly_once_v2, commit 1 s, embedded broker (events/s) | %.0f | %.0f | %.0f | **%.0f** |",
+        streams[0], streams[1], streams[2], medianOf(streams));
+  }
+
+  private double processorRate(List<byte[]> bytes) {
+    DeviceMonitor monitor = new DeviceMonitor(properties);
+    DeviceStateSerde serde = new DeviceStateSerde(properties);
+    EventDeserializer<TelemetryWindow> deserializer = new EventDeserializer<>(TelemetryWindow.class);
+    Map<String, byte[]> store = new HashMap<>();
+    long start = System.nanoTime();
+    for (byte[] value : bytes) {
+      TelemetryWindow w = deserializer.deserialize("device.telemetry", value);
+      byte[] stored = store.get(w.deviceId());
+      DeviceState state = stored == null ? monitor.newState(w.deviceId()) : serde.read(stored);
+      monitor.onWindow(state, w);
+      store.put(w.deviceId(), serde.write(state));
+    }
+    return bytes.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Runs one Streams instance in its own JVM over the pre-filled input and returns events per
+   * second between its first and its last commit (so JVM start and rebalancing are not counted).
+   */
+  private double streamsRate(String bootstrap, String input, int events) throws Exception {
+    String suffix = ".bench-" + UUID.randomUUID();
+    String incidents = "drift.incidents" + suffix;
+    KafkaIo.createTopics(bootstrap, 1, incidents, incidents + "-dlt");
+    String appId = "drift-detector" + suffix;
+    Path dir = Files.createTempDirectory("drift-bench");
+    Process child = ChildProcess.start(dir, "bench", bootstrap, appId, input, incidents);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      TopicPartition partition = new TopicPartition(input, 0);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      long firstCommitAt = 0;
+      long firstCommitted = 0;
+      while (System.nanoTime() < deadline) {
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(appId)
+            .partitionsToOffsetAndMetadata().get().get(partition);
+        long done = committed == null ? 0 : committed.offset();
+        long now = System.nanoTime();
+        if (done > 0 && firstCommitAt == 0) {
+          firstCommitAt = now;
+          firstCommitted = done;
+        }
+        if (done >= events) {
+          return (done - firstCommitted) / ((now - firstCommitAt) / 1e9);
+        }
+        if (now > nextProgress) {
+          System.out.printf(Locale.ROOT, "streams run: %d / %d events committed%n", done, events);
+          nextProgress += TimeUnit.SECONDS.toNanos(5);
+        }
+        Thread.sleep(20);
+      }
+      throw new AssertionError("the Streams instance did not process " + events + " events in 5 minutes; log in " + dir);
+    } finally {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages (Linux), so a reader can tell a busy machine. */
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + " / " + parts[1] + " / " + parts[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static double medianOf(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
