@@ -35,6 +35,8 @@ public final class StreamsChild {
     // A killed instance leaves the group after 6 s instead of the default 45 s.
     config.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
     config.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
+    // A killed instance's open transaction blocks read_committed readers until it times out.
+    config.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 5000);
     return config;
   }
 

@@ -30,6 +30,8 @@ public final class TransactionalBroker {
         broker.brokerProperty("transaction.state.log.replication.factor", "1");
         broker.brokerProperty("transaction.state.log.min.isr", "1");
         broker.brokerProperty("transaction.state.log.num.partitions", "4");
+        // Abort a killed producer's open transaction soon after its timeout, not up to 10 s later.
+        broker.brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         broker.afterPropertiesSet();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "transactional-broker-stop"));
         bootstrap = broker.getBrokersAsString();

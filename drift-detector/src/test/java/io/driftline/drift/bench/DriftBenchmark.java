@@ -57,6 +57,7 @@ class DriftBenchmark {
   private static final int STATIONARY_WINDOWS = 1_000;
 
   private final DriftProperties properties = DriftProperties.defaults();
+
   private final StringBuilder report = new StringBuilder();
 
   private void line(String format, Object... args) {
@@ -85,101 +86,166 @@ class DriftBenchmark {
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
+  /** Settings compared in the trade-off table: name and overrides of the defaults. */
+  private static final List<Map.Entry<String, Map<String, String>>> SWEEP = List.of(
+      Map.entry("defaults", Map.of()),
+      Map.entry("eager: ph-lambda 6, ks-alpha 0.01, ks-min-post 2",
+          Map.of("detection.ph-lambda", "6", "detection.ks-alpha", "0.01", "detection.ks-min-post", "2")),
+      Map.entry("no KS confirmation (ks-alpha 0.999, ks-min-post 1)",
+          Map.of("detection.ks-alpha", "0.999", "detection.ks-min-post", "1")),
+      Map.entry("cautious: ph-lambda 20, ks-alpha 0.0001",
+          Map.of("detection.ph-lambda", "20", "detection.ks-alpha", "0.0001")));
+
+  /** What one setting achieved. */
+  private record Evaluation(long monitored, int falseAlarms, int confirmedChanges, int rejectedAlarms,
+      int preChangeAlarms, Map<String, List<Integer>> delays) {}
+
   private void detection() {
-    DeviceMonitor monitor = new DeviceMonitor(properties);
     long started = System.nanoTime();
     try (DevicePathTelemetry device = new DevicePathTelemetry(42)) {
       DevicePathTelemetry.Pool clean = device.clean();
-      line("Device path ready: synthetic nano student, clean pool of %d frames (%.0f s)",
-          clean.size(), (System.nanoTime() - started) / 1e9);
-
-      // False alarms on stationary clean telemetry.
-      SplittableRandom random = new SplittableRandom(7);
-      int falseAlarms = 0;
-      int confirmedChanges = 0;
-      int rejectedAlarms = 0;
-      long monitored = 0;
-      for (int d = 0; d < STATIONARY_DEVICES; d++) {
-        DeviceState state = monitor.newState("stationary-" + d);
-        for (int seq = 0; seq < STATIONARY_WINDOWS; seq++) {
-          DeviceMonitor.Outcome outcome = monitor.onWindow(state, device.window("stationary-" + d, seq, clean, random));
-          falseAlarms += (int) outcome.changes().stream().filter(c -> c.state() == DriftIncident.State.OPEN).count();
-          confirmedChanges += outcome.confirmed() ? 1 : 0;
-          rejectedAlarms += outcome.alarmRejected() ? 1 : 0;
-          monitored += seq >= properties.detection().warmupWindows() ? 1 : 0;
-        }
-      }
-      line("");
-      line("## False alarms (stationary clean telemetry)");
-      line("");
-      line("| windows after warm-up | incidents opened | per 10,000 windows | confirmed changes | alarms the KS test rejected |");
-      line("|---:|---:|---:|---:|---:|");
-      line("| %d | %d | %.2f | %d | %d |", monitored, falseAlarms, falseAlarms * 10_000.0 / monitored,
-          confirmedChanges, rejectedAlarms);
-
-      // Detection delay per family and severity.
-      line("");
-      line("## Detection delay (windows of %d frames after the change; %d trials per cell; '-' = not detected within %d windows)",
-          DevicePathTelemetry.FRAMES_PER_WINDOW, TRIALS, MAX_DRIFT_WINDOWS);
-      line("");
-      StringBuilder header = new StringBuilder("| family |");
-      StringBuilder rule = new StringBuilder("|---|");
-      for (int s = 1; s <= 5; s++) {
-        header.append(" sev ").append(s).append(" median (detected) |");
-        rule.append("---:|");
-      }
-      line(header.toString());
-      line(rule.toString());
-      Map<Integer, List<Integer>> bySeverity = new HashMap<>();
-      Map<Integer, int[]> detectedBySeverity = new HashMap<>();
-      int preChangeAlarms = 0;
+      Map<String, DevicePathTelemetry.Pool> drifted = new java.util.LinkedHashMap<>();
       for (CorruptionFamily family : CorruptionFamily.values()) {
-        StringBuilder row = new StringBuilder("| " + family.id() + " |");
         for (int severity = 1; severity <= 5; severity++) {
-          DevicePathTelemetry.Pool drifted = device.corrupted(family, severity, POOL, 1000L * family.ordinal() + severity);
-          List<Integer> delays = new ArrayList<>();
-          for (int trial = 0; trial < TRIALS; trial++) {
-            String id = family.id() + "-" + severity + "-" + trial;
-            DeviceState state = monitor.newState(id);
-            SplittableRandom r = new SplittableRandom(31L * trial + 17L * severity + family.ordinal());
-            int delay = -1;
-            for (int seq = 0; seq < CLEAN_WINDOWS + MAX_DRIFT_WINDOWS && delay < 0; seq++) {
-              DevicePathTelemetry.Pool pool = seq < CLEAN_WINDOWS ? clean : drifted;
-              boolean opened = monitor.onWindow(state, device.window(id, seq, pool, r)).changes().stream()
-                  .anyMatch(c -> c.state() == DriftIncident.State.OPEN);
-              if (opened && seq < CLEAN_WINDOWS) {
-                preChangeAlarms++;
-              } else if (opened) {
-                delay = seq - CLEAN_WINDOWS + 1;
-              }
-            }
-            delays.add(delay);
-          }
-          List<Integer> hits = delays.stream().filter(d -> d > 0).sorted().toList();
-          bySeverity.computeIfAbsent(severity, k -> new ArrayList<>()).addAll(hits);
-          int[] counts = detectedBySeverity.computeIfAbsent(severity, k -> new int[2]);
-          counts[0] += hits.size();
-          counts[1] += TRIALS;
-          row.append(hits.size() > TRIALS / 2 ? String.format(Locale.ROOT, " %s (%d/%d) |",
-              median(delays.stream().map(d -> d < 0 ? Integer.MAX_VALUE : d).toList()), hits.size(), TRIALS)
-              : String.format(Locale.ROOT, " - (%d/%d) |", hits.size(), TRIALS));
+          drifted.put(family.id() + "@" + severity,
+              device.corrupted(family, severity, POOL, 1000L * family.ordinal() + severity));
         }
-        line(row.toString());
       }
-      line("");
-      line("| severity | detected | median delay of detected (windows) | 90th percentile |");
-      line("|---:|---:|---:|---:|");
-      for (int severity = 1; severity <= 5; severity++) {
-        List<Integer> hits = bySeverity.get(severity).stream().sorted().toList();
-        int[] counts = detectedBySeverity.get(severity);
-        line("| %d | %d/%d (%.0f %%) | %s | %s |", severity, counts[0], counts[1], 100.0 * counts[0] / counts[1],
-            hits.isEmpty() ? "-" : median(hits), hits.isEmpty() ? "-" : hits.get((int) Math.floor(0.9 * (hits.size() - 1))));
+      line("Device path: synthetic nano student over Fashion-MNIST; clean pool of %d frames, %d corrupted "
+          + "pools of %d frames (%.0f s)", clean.size(), drifted.size(), POOL, (System.nanoTime() - started) / 1e9);
+
+      Evaluation defaults = null;
+      List<String> sweepRows = new ArrayList<>();
+      for (Map.Entry<String, Map<String, String>> setting : SWEEP) {
+        DriftProperties settings = DriftProperties.of(setting.getValue());
+        Evaluation e = evaluate(new DeviceMonitor(settings), settings, device, clean, drifted);
+        if (defaults == null) {
+          defaults = e;
+        }
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.2f | %d |", setting.getKey(),
+            (e.falseAlarms() + e.preChangeAlarms()) * 10_000.0 / (e.monitored() + preChangeWindows(settings)),
+            e.rejectedAlarms()));
+        for (int severity = 1; severity <= 5; severity++) {
+          List<Integer> all = severityDelays(e, severity);
+          long hits = all.stream().filter(d -> d > 0).count();
+          row.append(String.format(Locale.ROOT, " %s (%.0f %%) |", median(all.stream()
+              .map(d -> d < 0 ? Integer.MAX_VALUE : d).toList()), 100.0 * hits / all.size()));
+        }
+        sweepRows.add(row.toString());
       }
+      report(defaults);
       line("");
-      line("Incidents opened during the %d clean windows before a change (false alarms): %d in %d windows",
-          CLEAN_WINDOWS, preChangeAlarms, CorruptionFamily.values().length * 5 * TRIALS
-              * (CLEAN_WINDOWS - properties.detection().warmupWindows()));
+      line("## Trade-off: false alarms against delay (same telemetry, other settings)");
+      line("");
+      line("False alarms per 10,000 stationary windows (the stationary devices plus the clean windows before "
+          + "each change); delay = median over all trials of a severity, undetected trials counting as "
+          + "infinite ('-' when more than half are undetected), with the share detected within %d windows.",
+          MAX_DRIFT_WINDOWS);
+      line("");
+      line("| setting | false alarms / 10k | alarms KS rejected | sev 1 | sev 2 | sev 3 | sev 4 | sev 5 |");
+      line("|---|---:|---:|---:|---:|---:|---:|---:|");
+      sweepRows.forEach(row -> line("%s", row));
+      line("");
       line("Detection part took %.0f s", (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private long preChangeWindows(DriftProperties settings) {
+    return (long) CorruptionFamily.values().length * 5 * TRIALS
+        * (CLEAN_WINDOWS - settings.detection().warmupWindows());
+  }
+
+  private static List<Integer> severityDelays(Evaluation e, int severity) {
+    List<Integer> all = new ArrayList<>();
+    e.delays().forEach((cell, delays) -> {
+      if (cell.endsWith("@" + severity)) {
+        all.addAll(delays);
+      }
+    });
+    return all;
+  }
+
+  private Evaluation evaluate(DeviceMonitor monitor, DriftProperties settings, DevicePathTelemetry device,
+      DevicePathTelemetry.Pool clean, Map<String, DevicePathTelemetry.Pool> drifted) {
+    SplittableRandom random = new SplittableRandom(7);
+    int falseAlarms = 0;
+    int confirmedChanges = 0;
+    int rejectedAlarms = 0;
+    long monitored = 0;
+    for (int d = 0; d < STATIONARY_DEVICES; d++) {
+      DeviceState state = monitor.newState("stationary-" + d);
+      for (int seq = 0; seq < STATIONARY_WINDOWS; seq++) {
+        DeviceMonitor.Outcome outcome = monitor.onWindow(state, device.window("stationary-" + d, seq, clean, random));
+        falseAlarms += (int) outcome.changes().stream().filter(c -> c.state() == DriftIncident.State.OPEN).count();
+        confirmedChanges += outcome.confirmed() ? 1 : 0;
+        rejectedAlarms += outcome.alarmRejected() ? 1 : 0;
+        monitored += seq >= settings.detection().warmupWindows() ? 1 : 0;
+      }
+    }
+    int preChangeAlarms = 0;
+    Map<String, List<Integer>> delays = new java.util.LinkedHashMap<>();
+    int cell = 0;
+    for (Map.Entry<String, DevicePathTelemetry.Pool> entry : drifted.entrySet()) {
+      List<Integer> cellDelays = new ArrayList<>();
+      for (int trial = 0; trial < TRIALS; trial++) {
+        String id = entry.getKey() + "-" + trial;
+        DeviceState state = monitor.newState(id);
+        SplittableRandom r = new SplittableRandom(31L * trial + 1009L * cell);
+        int delay = -1;
+        for (int seq = 0; seq < CLEAN_WINDOWS + MAX_DRIFT_WINDOWS && delay < 0; seq++) {
+          DevicePathTelemetry.Pool pool = seq < CLEAN_WINDOWS ? clean : entry.getValue();
+          boolean opened = monitor.onWindow(state, device.window(id, seq, pool, r)).changes().stream()
+              .anyMatch(c -> c.state() == DriftIncident.State.OPEN);
+          if (opened && seq < CLEAN_WINDOWS) {
+            preChangeAlarms++;
+          } else if (opened) {
+            delay = seq - CLEAN_WINDOWS + 1;
+          }
+        }
+        cellDelays.add(delay);
+      }
+      delays.put(entry.getKey(), cellDelays);
+      cell++;
+    }
+    return new Evaluation(monitored, falseAlarms, confirmedChanges, rejectedAlarms, preChangeAlarms, delays);
+  }
+
+  private void report(Evaluation e) {
+    line("");
+    line("## False alarms (stationary clean telemetry, default settings)");
+    line("");
+    line("| windows after warm-up | incidents opened | per 10,000 windows | confirmed changes | alarms the KS test rejected |");
+    line("|---:|---:|---:|---:|---:|");
+    line("| %d | %d | %.2f | %d | %d |", e.monitored(), e.falseAlarms(), e.falseAlarms() * 10_000.0 / e.monitored(),
+        e.confirmedChanges(), e.rejectedAlarms());
+    line("");
+    line("Incidents opened during the clean windows before a change (also false alarms): %d in %d windows",
+        e.preChangeAlarms(), preChangeWindows(properties));
+    line("");
+    line("## Detection delay, default settings (windows of %d frames after the change; %d trials per cell; "
+        + "median (detected within %d windows); '-' = more than half not detected)",
+        DevicePathTelemetry.FRAMES_PER_WINDOW, TRIALS, MAX_DRIFT_WINDOWS);
+    line("");
+    line("| family | sev 1 | sev 2 | sev 3 | sev 4 | sev 5 |");
+    line("|---|---:|---:|---:|---:|---:|");
+    for (CorruptionFamily family : CorruptionFamily.values()) {
+      StringBuilder row = new StringBuilder("| " + family.id() + " |");
+      for (int severity = 1; severity <= 5; severity++) {
+        List<Integer> delays = e.delays().get(family.id() + "@" + severity);
+        long hits = delays.stream().filter(d -> d > 0).count();
+        row.append(String.format(Locale.ROOT, " %s (%d/%d) |",
+            median(delays.stream().map(d -> d < 0 ? Integer.MAX_VALUE : d).toList()), hits, TRIALS));
+      }
+      line("%s", row);
+    }
+    line("");
+    line("| severity | detected | median delay of detected (windows) | 90th percentile of detected |");
+    line("|---:|---:|---:|---:|");
+    for (int severity = 1; severity <= 5; severity++) {
+      List<Integer> all = severityDelays(e, severity);
+      List<Integer> hits = all.stream().filter(d -> d > 0).sorted().toList();
+      line("| %d | %d/%d (%.0f %%) | %s | %s |", severity, hits.size(), all.size(), 100.0 * hits.size() / all.size(),
+          hits.isEmpty() ? "-" : median(hits), hits.isEmpty() ? "-" : hits.get((int) Math.floor(0.9 * (hits.size() - 1))));
     }
   }
 
