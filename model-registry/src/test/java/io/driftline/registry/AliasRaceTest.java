@@ -22,8 +22,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Two promotions of the same alias racing each other. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// @RealPostgres first: its database must outlive the Spring context, which closes after the class
 @RealPostgres
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AliasRaceTest extends RegistryTest {
 
   static final Path DATA = tempDataDir("race");

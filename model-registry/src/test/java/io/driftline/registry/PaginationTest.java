@@ -14,8 +14,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Cursor pagination that stays stable while rows are inserted. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// @RealPostgres first: its database must outlive the Spring context, which closes after the class
 @RealPostgres
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PaginationTest extends RegistryTest {
 
   static final Path DATA = tempDataDir("paging");
