@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
+import io.driftline.registry.security.TokenAuthenticator;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,23 +35,31 @@ public abstract class RegistryTest {
   /** Registers infrastructure and registry settings for a test class. */
   public static void register(DynamicPropertyRegistry registry, Class<?> testClass, Path dataDir) {
     TestProperties.register(registry, testClass);
+    settings(testClass, dataDir).forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  /**
+   * Returns the registry settings of a test class: blob folder and key under {@code dataDir}, topics
+   * of its own, and one token per role (the operator's given by its SHA-256, as in production).
+   */
+  public static Map<String, String> settings(Class<?> testClass, Path dataDir) {
     String suffix = "." + testClass.getSimpleName().toLowerCase() + "-" + UUID.randomUUID();
-    registry.add("driftline.registry.artefacts.directory", () -> dataDir.resolve("blobs").toString());
-    registry.add("driftline.registry.signing.key-file", () -> dataDir.resolve("signing-key.pem").toString());
-    registry.add("driftline.registry.topics.registry-events", () -> "registry.events" + suffix);
-    registry.add("driftline.registry.topics.desired-state", () -> "fleet.desired-state" + suffix);
-    registry.add("driftline.registry.topics.partitions", () -> "2");
-    registry.add("driftline.registry.security.tokens[0].name", () -> "test-admin");
-    registry.add("driftline.registry.security.tokens[0].role", () -> "ADMIN");
-    registry.add("driftline.registry.security.tokens[0].token", () -> Api.ADMIN);
-    registry.add("driftline.registry.security.tokens[1].name", () -> "test-operator");
-    registry.add("driftline.registry.security.tokens[1].role", () -> "OPERATOR");
-    // the operator token is configured by its SHA-256, as in production
-    registry.add("driftline.registry.security.tokens[1].sha256",
-        () -> java.util.HexFormat.of().formatHex(io.driftline.registry.security.TokenAuthenticator.sha256(Api.OPERATOR)));
-    registry.add("driftline.registry.security.tokens[2].name", () -> "test-viewer");
-    registry.add("driftline.registry.security.tokens[2].role", () -> "VIEWER");
-    registry.add("driftline.registry.security.tokens[2].token", () -> Api.VIEWER);
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("driftline.registry.artefacts.directory", dataDir.resolve("blobs").toString());
+    p.put("driftline.registry.signing.key-file", dataDir.resolve("signing-key.pem").toString());
+    p.put("driftline.registry.topics.registry-events", "registry.events" + suffix);
+    p.put("driftline.registry.topics.desired-state", "fleet.desired-state" + suffix);
+    p.put("driftline.registry.topics.partitions", "2");
+    p.put("driftline.registry.security.tokens[0].name", "test-admin");
+    p.put("driftline.registry.security.tokens[0].role", "ADMIN");
+    p.put("driftline.registry.security.tokens[0].token", Api.ADMIN);
+    p.put("driftline.registry.security.tokens[1].name", "test-operator");
+    p.put("driftline.registry.security.tokens[1].role", "OPERATOR");
+    p.put("driftline.registry.security.tokens[1].sha256", HexFormat.of().formatHex(TokenAuthenticator.sha256(Api.OPERATOR)));
+    p.put("driftline.registry.security.tokens[2].name", "test-viewer");
+    p.put("driftline.registry.security.tokens[2].role", "VIEWER");
+    p.put("driftline.registry.security.tokens[2].token", Api.VIEWER);
+    return p;
   }
 
   /** Creates a temporary data folder for one test class. */
