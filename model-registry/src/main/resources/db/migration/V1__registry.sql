@@ -106,6 +106,8 @@ create table rollout (
 create table desired_state (
   device_id          text primary key references device (id),
   bundle_version_id  bigint not null references model_version (id),
+  -- what the device was to run before: a rollback of the rollout that set this row restores it
+  previous_bundle_version_id bigint references model_version (id),
   generation         bigint not null,
   rollout_id         bigint references rollout (id),
   issued_at          timestamptz not null default now()

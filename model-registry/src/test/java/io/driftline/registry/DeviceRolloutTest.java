@@ -216,6 +216,8 @@ class DeviceRolloutTest extends RegistryTest {
     JsonNode enrolment = enrol("phone", "rain");
     String id = enrolment.get("deviceId").asString();
     String token = enrolment.get("token").asString();
+    // used once, so the token is in the authentication cache when the device is revoked
+    assertThat(api().get("/api/v1/devices/" + id, token).status()).isEqualTo(200);
 
     Api.Response byOperator = api().delete("/api/v1/devices/" + id, Api.OPERATOR);
     Api.Response byAdmin = api().delete("/api/v1/devices/" + id, Api.ADMIN);

@@ -83,8 +83,11 @@ public record RegistryProperties(
    * API tokens.
    *
    * @param tokens the admin, operator and viewer tokens
+   * @param cacheTtl how long a device token and a device's right to download an artefact are
+   *     remembered; a revocation takes effect at once on the instance that revokes and within this
+   *     time on others (0: ask PostgreSQL every time)
    */
-  public record Security(@DefaultValue List<ApiToken> tokens) {}
+  public record Security(@DefaultValue List<ApiToken> tokens, @DefaultValue("10s") Duration cacheTtl) {}
 
   /**
    * One API token. Give its SHA-256 ({@code sha256}, 64 hex digits) rather than the token itself;

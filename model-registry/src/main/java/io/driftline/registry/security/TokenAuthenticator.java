@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import io.driftline.registry.store.ShortLivedCache;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -27,9 +28,12 @@ public class TokenAuthenticator {
 
   private final List<Configured> tokens;
   private final JdbcClient jdbc;
+  // token hash (hex) -> device id of active devices
+  private final ShortLivedCache<String, String> devices;
 
   TokenAuthenticator(RegistryProperties properties, JdbcClient jdbc) {
     this.jdbc = jdbc;
+    this.devices = new ShortLivedCache<>(properties.security().cacheTtl(), 100_000);
     List<Configured> list = new ArrayList<>();
     for (ApiToken token : properties.security().tokens()) {
       if (token.role() == Role.DEVICE) {
@@ -65,8 +69,20 @@ public class TokenAuthenticator {
     if (found != null) {
       return Optional.of(found);
     }
-    return jdbc.sql("select id from device where token_sha256 = ? and status = 'ACTIVE'")
-        .param(hash).query(String.class).optional().map(Caller::device);
+    String key = HexFormat.of().formatHex(hash);
+    String cached = devices.get(key);
+    if (cached != null) {
+      return Optional.of(Caller.device(cached));
+    }
+    Optional<String> device = jdbc.sql("select id from device where token_sha256 = ? and status = 'ACTIVE'")
+        .param(hash).query(String.class).optional();
+    device.ifPresent(id -> devices.put(key, id));
+    return device.map(Caller::device);
+  }
+
+  /** Forgets a device's token at once (on revocation). */
+  public void forget(String deviceId) {
+    devices.removeIf(deviceId::equals);
   }
 
   /** Returns a new device token: 32 random bytes, base64url. */

@@ -43,21 +43,20 @@ public class DeploymentStore {
   /** Sets desired states for the (device_id, version_id) rows of a targets query. */
   private static final String FAN_OUT = """
       with targets as (%s),
-      info as (
-        select t.device_id, t.version_id, m.name, v.version, v.signed_digest as digest, v.signature_key_id as key_id
-        from targets t join model_version v on v.id = t.version_id join registered_model m on m.id = v.model_id),
-      prev as (
-        select ds.device_id, ds.bundle_version_id from desired_state ds join info i on i.device_id = ds.device_id),
       upd as (
-        insert into desired_state as ds (device_id, bundle_version_id, generation, rollout_id, issued_at)
-        select device_id, version_id, 1, cast(:rollout as bigint), :issuedAt from info
-        on conflict (device_id) do update set bundle_version_id = excluded.bundle_version_id,
-          generation = ds.generation + 1, rollout_id = excluded.rollout_id, issued_at = excluded.issued_at
-        returning device_id, generation),
+        insert into desired_state as ds (device_id, bundle_version_id, previous_bundle_version_id, generation,
+          rollout_id, issued_at)
+        select device_id, version_id, null, 1, cast(:rollout as bigint), :issuedAt from targets
+        on conflict (device_id) do update set previous_bundle_version_id = ds.bundle_version_id,
+          bundle_version_id = excluded.bundle_version_id, generation = ds.generation + 1,
+          rollout_id = excluded.rollout_id, issued_at = excluded.issued_at
+        returning device_id, generation, bundle_version_id, previous_bundle_version_id),
       rows as (
-        select u.device_id, u.generation, i.version_id, i.name, i.version, i.digest, i.key_id,
-          p.bundle_version_id as prev_id, gen_random_uuid()::text as event_id
-        from upd u join info i using (device_id) left join prev p using (device_id)),
+        -- joins only tables by primary key: the planner cannot misjudge a CTE's size into a quadratic plan
+        select u.device_id, u.generation, u.bundle_version_id as version_id, u.previous_bundle_version_id as prev_id,
+          m.name, v.version, v.signed_digest as digest, v.signature_key_id as key_id,
+          gen_random_uuid()::text as event_id
+        from upd u join model_version v on v.id = u.bundle_version_id join registered_model m on m.id = v.model_id),
       hist as (
         insert into desired_state_history (device_id, generation, bundle_version_id, previous_bundle_version_id,
           rollout_id, issued_at, issued_by)
@@ -99,10 +98,8 @@ public class DeploymentStore {
       """;
 
   private static final String ROLLBACK = """
-      select ds.device_id, h.previous_bundle_version_id as version_id
-      from desired_state ds
-      join desired_state_history h on h.device_id = ds.device_id and h.rollout_id = :rolledBack
-      where ds.rollout_id = :rolledBack and h.previous_bundle_version_id is not null
+      select ds.device_id, ds.previous_bundle_version_id as version_id from desired_state ds
+      where ds.rollout_id = :rolledBack and ds.previous_bundle_version_id is not null
       """;
 
   private static final String ROLLOUT_SELECT = """

@@ -1,6 +1,7 @@
 package io.driftline.registry.store;
 
 import io.driftline.core.events.RegistryEvent;
+import io.driftline.registry.config.RegistryProperties;
 import io.driftline.registry.model.Device;
 import io.driftline.registry.model.Device.ReportedState;
 import io.driftline.registry.model.Device.Sensor;
@@ -12,7 +13,6 @@ import io.driftline.registry.security.TokenAuthenticator;
 import io.driftline.registry.store.Cursors.Keyed;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +43,15 @@ public class DeviceStore {
   private final Outbox outbox;
   private final AuditLog audit;
   private final ModelStore models;
+  private final TokenAuthenticator tokens;
+  // "deviceId digest" pairs a device was allowed to download
+  private final ShortLivedCache<String, String> downloads;
 
-  DeviceStore(JdbcClient jdbc, Json json, Outbox outbox, AuditLog audit, ModelStore models) {
+  DeviceStore(JdbcClient jdbc, Json json, Outbox outbox, AuditLog audit, ModelStore models,
+      TokenAuthenticator tokens, RegistryProperties properties) {
     this.jdbc = jdbc;
+    this.tokens = tokens;
+    this.downloads = new ShortLivedCache<>(properties.security().cacheTtl(), 100_000);
     this.json = json;
     this.outbox = outbox;
     this.audit = audit;
@@ -110,6 +116,7 @@ public class DeviceStore {
       throw RegistryException.conflict("device '" + deviceId + "' is already revoked");
     }
     jdbc.sql("update device set status = 'REVOKED', revoked_at = now() where id = ?").param(deviceId).update();
+    tokens.forget(deviceId);
     long generation = jdbc.sql("select coalesce(max(generation), 0) from desired_state where device_id = ?")
         .param(deviceId).query(Long.class).single();
     outbox.desiredStateTombstone(deviceId, generation);
@@ -148,7 +155,11 @@ public class DeviceStore {
    * student.
    */
   public boolean mayDownload(String deviceId, String digest) {
-    return jdbc.sql("""
+    String key = deviceId + " " + digest;
+    if (downloads.get(key) != null) {
+      return true;
+    }
+    boolean allowed = jdbc.sql("""
             select exists (
               select 1 from desired_state ds join model_version v on v.id = ds.bundle_version_id
               where ds.device_id = :device and v.signed_digest = :digest)
@@ -159,6 +170,10 @@ public class DeviceStore {
                 and v.version = cast(substring(d.student from ':([0-9]+)$') as int)
               where d.id = :device and v.digest = :digest)""")
         .param("device", deviceId).param("digest", digest).query(Boolean.class).single();
+    if (allowed) {
+      downloads.put(key, deviceId);
+    }
+    return allowed;
   }
 
   private static void check(Description d) {
