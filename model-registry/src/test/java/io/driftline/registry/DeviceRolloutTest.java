@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,6 +27,7 @@ import tools.jackson.databind.JsonNode;
 // @RealPostgres first: its database must outlive the Spring context, which closes after the class
 @RealPostgres
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class DeviceRolloutTest extends RegistryTest {
 
   static final Path DATA = tempDataDir("devices");
@@ -68,6 +72,19 @@ class DeviceRolloutTest extends RegistryTest {
         "labels", Map.of("domain", domain, "site", "lab")));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return r.json();
+  }
+
+  @Test
+  void tokensNeverReachTheLog(CapturedOutput output) {
+    JsonNode enrolment = enrol("mcu", "fog");
+    String token = enrolment.get("token").asString();
+    api().get("/api/v1/devices/" + enrolment.get("deviceId").asString(), token);
+    api().get("/api/v1/models", token);
+    api().delete("/api/v1/devices/" + enrolment.get("deviceId").asString(), Api.ADMIN);
+    api().get("/api/v1/models", "wrong-" + token);
+
+    assertThat(output.getAll()).contains(enrolment.get("deviceId").asString())
+        .doesNotContain(token, Api.OPERATOR, Api.ADMIN, Api.VIEWER);
   }
 
   @Test
