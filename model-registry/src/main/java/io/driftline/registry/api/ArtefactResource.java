@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
@@ -36,6 +37,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/artefacts")
 @Tag(name = "artefacts", description = "Content-addressed artefact bytes (SHA-256), validated on upload")
 class ArtefactResource {
+
+  private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
+  private static final String SENDFILE_FILENAME = "org.apache.tomcat.sendfile.filename";
+  private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+  private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
 
   private final ArtefactStore artefacts;
   private final DeviceStore devices;
@@ -80,19 +86,28 @@ class ArtefactResource {
   @Operation(summary = "Download an artefact",
       description = "Streams the bytes; ETag is the digest. A device token may download only its desired "
           + "bundle and its student.")
-  ResponseEntity<Resource> download(@AuthenticationPrincipal Caller caller, @PathVariable String digest) {
+  ResponseEntity<Resource> download(@AuthenticationPrincipal Caller caller, @PathVariable String digest,
+      HttpServletRequest request) {
     Artefact artefact = artefacts.get(digest);
     if (caller.isDevice() && !devices.mayDownload(caller.deviceId(), digest)) {
       throw RegistryException.forbidden("device " + caller.deviceId()
           + " may download only its desired bundle and its student");
     }
     downloaded.increment();
-    return ResponseEntity.ok()
+    Path file = artefacts.file(digest);
+    ResponseEntity.BodyBuilder response = ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(artefact.mediaType()))
         .contentLength(artefact.sizeBytes())
         .eTag("\"" + digest + "\"")
-        .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable())
-        .body(new FileSystemResource(artefacts.file(digest)));
+        .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable());
+    if (Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
+      // Tomcat sends the file itself (sendfile) once the headers are written: no copy through the JVM
+      request.setAttribute(SENDFILE_FILENAME, file.toString());
+      request.setAttribute(SENDFILE_START, 0L);
+      request.setAttribute(SENDFILE_END, artefact.sizeBytes());
+      return response.build();
+    }
+    return response.body(new FileSystemResource(file));
   }
 
   @GetMapping("/{digest}/metadata")
