@@ -11,6 +11,20 @@ import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import static org.awaitility.Awaitility.await;
+
+import io.driftline.core.events.DesiredState;
+import io.driftline.core.events.EventDeserializer;
+import io.driftline.testsupport.KafkaTestBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.beans.factory.annotation.Value;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -226,6 +240,42 @@ class DeviceRolloutTest extends RegistryTest {
     assertThat(api().download("/api/v1/artefacts/" + own, token).statusCode()).isEqualTo(200);
     assertThat(api().download("/api/v1/artefacts/" + studentDigest, token).statusCode()).isEqualTo(200);
     assertThat(api().download("/api/v1/artefacts/" + otherBundle, token).statusCode()).isEqualTo(403);
+  }
+
+  @Value("${driftline.registry.topics.desired-state}")
+  String desiredStateTopic;
+
+  @Test
+  void desiredStatesAndTheRevocationTombstoneReachTheCompactedTopic() {
+    String id = enrol("gateway", "dust").get("deviceId").asString();
+    api().put("/api/v1/devices/" + id + "/desired-state", Api.OPERATOR, Map.of("bundle", bundle + ":1"));
+    api().put("/api/v1/devices/" + id + "/desired-state", Api.OPERATOR, Map.of("bundle", bundle + ":2"));
+    api().delete("/api/v1/devices/" + id, Api.ADMIN);
+
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, "tombstone-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(desiredStateTopic));
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (id.equals(r.key())) {
+            mine.add(r);
+          }
+        });
+        return mine.size() >= 3;
+      });
+    }
+
+    EventDeserializer<DesiredState> read = new EventDeserializer<>(DesiredState.class);
+    assertThat(read.deserialize(desiredStateTopic, mine.get(0).headers(), mine.get(0).value()).generation()).isEqualTo(1);
+    DesiredState second = read.deserialize(desiredStateTopic, mine.get(1).headers(), mine.get(1).value());
+    assertThat(second.generation()).isEqualTo(2);
+    assertThat(second.bundle().version()).isEqualTo(2);
+    assertThat(mine.get(2).value()).as("tombstone").isNull();
   }
 
   @Test
