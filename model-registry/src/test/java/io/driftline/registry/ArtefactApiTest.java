@@ -151,9 +151,12 @@ class ArtefactApiTest extends RegistryTest {
   @Test
   void unknownMediaTypeIs415() {
     Api.Response r = api().upload(Api.OPERATOR, "text/plain", new byte[] {1});
+    Api.Response garbage = api().upload(Api.OPERATOR, "not a type", new byte[] {1});
 
     assertThat(r.status()).isEqualTo(415);
     assertThat(r.isProblem()).isTrue();
+    assertThat(garbage.status()).isEqualTo(415);
+    assertThat(garbage.isProblem()).isTrue();
   }
 
   @Test

@@ -22,6 +22,8 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -69,8 +71,14 @@ class ArtefactResource {
           @Content(mediaType = "application/vnd.driftline.bundle", schema = @Schema(type = "string", format = "binary")),
           @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
       HttpServletRequest request) throws IOException {
-    String mediaType = MediaType.parseMediaType(contentType).getType() + "/"
-        + MediaType.parseMediaType(contentType).getSubtype();
+    String mediaType;
+    try {
+      MediaType parsed = MediaType.parseMediaType(contentType);
+      mediaType = parsed.getType() + "/" + parsed.getSubtype();
+    } catch (InvalidMediaTypeException e) {
+      throw new RegistryException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + contentType
+          + "' is not a media type; use application/onnx, application/vnd.driftline.bundle or application/octet-stream");
+    }
     ArtefactStore.Stored stored;
     try (InputStream body = request.getInputStream()) {
       stored = artefacts.upload(caller.name(), mediaType, request.getContentLengthLong(), body);
