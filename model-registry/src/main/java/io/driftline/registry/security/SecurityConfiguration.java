@@ -1,0 +1,62 @@
+package io.driftline.registry.security;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PUT;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Who may call what. Roles nest: admin includes operator, operator includes viewer; a device is
+ * none of them and reaches only its own desired state, reported state and artefacts (the resources
+ * check the device id).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  @Bean
+  RoleHierarchy roleHierarchy() {
+    return RoleHierarchyImpl.withDefaultRolePrefix()
+        .role("ADMIN").implies("OPERATOR")
+        .role("OPERATOR").implies("VIEWER")
+        .build();
+  }
+
+  @Bean
+  SecurityFilterChain api(HttpSecurity http, TokenAuthenticator authenticator, ProblemResponses problems)
+      throws Exception {
+    http.csrf(c -> c.disable())
+        .httpBasic(b -> b.disable())
+        .formLogin(f -> f.disable())
+        .logout(l -> l.disable())
+        .requestCache(r -> r.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .addFilterBefore(new BearerTokenFilter(authenticator, problems), AnonymousAuthenticationFilter.class)
+        .exceptionHandling(e -> e
+            .authenticationEntryPoint((req, res, ex) -> problems.write(req, res, 401, "Unauthorized",
+                "this endpoint needs 'Authorization: Bearer <token>'"))
+            .accessDeniedHandler((req, res, ex) -> problems.write(req, res, 403, "Forbidden",
+                "this token's role may not do this")))
+        .authorizeHttpRequests(a -> a
+            .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+                "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+                "/error").permitAll()
+            .requestMatchers(GET, "/api/v1/signing-key").permitAll()
+            .requestMatchers(GET, "/api/v1/devices/*", "/api/v1/devices/*/desired-state",
+                "/api/v1/artefacts/*").hasAnyRole("VIEWER", "DEVICE")
+            .requestMatchers(PUT, "/api/v1/devices/*/reported-state").hasAnyRole("OPERATOR", "DEVICE")
+            .requestMatchers(DELETE, "/api/v1/devices/*").hasRole("ADMIN")
+            .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasRole("ADMIN")
+            .requestMatchers(GET, "/api/v1/**").hasRole("VIEWER")
+            .requestMatchers("/api/v1/**").hasRole("OPERATOR")
+            .anyRequest().denyAll());
+    return http.build();
+  }
+}

@@ -1,0 +1,303 @@
+package io.driftline.registry.bench;
+
+import io.driftline.core.bundle.Ed25519Keys;
+import io.driftline.core.events.DesiredState;
+import io.driftline.core.events.EventDeserializer;
+import io.driftline.core.model.SyntheticStudents;
+import io.driftline.registry.Api;
+import io.driftline.registry.ModelRegistryApplication;
+import io.driftline.registry.RegistryTest;
+import io.driftline.registry.TestArtefacts;
+import io.driftline.testsupport.KafkaTestBroker;
+import io.driftline.testsupport.PostgresTestServer;
+import io.driftline.testsupport.TestDatabase;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Measures the registry on real PostgreSQL and Kafka (the test infrastructure: local server or
+ * {@code DRIFTLINE_TEST_JDBC_URL}, embedded broker or {@code DRIFTLINE_TEST_KAFKA}):
+ *
+ * <ol>
+ *   <li>download latency of a 64 KB bundle by 200 concurrent devices, each with its own device
+ *       token (authentication, the device-may-download check and the file stream all count);
+ *   <li>desired-state fan-out: from the rollout API call for a 10,000-device cohort until every
+ *       device's record is on {@code fleet.desired-state}.
+ * </ol>
+ *
+ * Each figure is measured in several runs and the median is reported. Options (system
+ * properties): {@code bench.runs} (5), {@code bench.clients} (200), {@code bench.requests} per
+ * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536).
+ */
+public final class RegistryBenchmark {
+
+  private static final int RUNS = Integer.getInteger("bench.runs", 5);
+  private static final int CLIENTS = Integer.getInteger("bench.clients", 200);
+  private static final int REQUESTS = Integer.getInteger("bench.requests", 50);
+  private static final int DEVICES = Integer.getInteger("bench.devices", 10_000);
+  private static final int BUNDLE_BYTES = Integer.getInteger("bench.bundleBytes", 64 * 1024);
+  /** Pause between one client's downloads in the paced runs (0: skip them). */
+  private static final int PACE_MILLIS = Integer.getInteger("bench.paceMillis", 500);
+
+  private RegistryBenchmark() {}
+
+  /** Runs both benchmarks, prints the figures and exits (the embedded broker has non-daemon threads). */
+  public static void main(String[] args) throws Exception {
+    run();
+    System.exit(0);
+  }
+
+  /** Runs both benchmarks and prints the figures. */
+  public static void run() throws Exception {
+    Path data = Files.createTempDirectory("registry-bench-");
+    KeyPair teacher = Ed25519Keys.generate();
+    try (TestDatabase db = PostgresTestServer.shared().createDatabase("registry_bench")) {
+      Map<String, String> settings = new HashMap<>(RegistryTest.settings(RegistryBenchmark.class, data));
+      settings.put("spring.datasource.url", db.jdbcUrl());
+      settings.put("spring.datasource.username", db.user());
+      settings.put("spring.datasource.password", db.password());
+      settings.put("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrap());
+      settings.put("driftline.registry.signing.trusted-keys[0]", Ed25519Keys.toRawBase64(teacher.getPublic()));
+      settings.put("server.port", "0");
+      settings.put("logging.level.root", "WARN");
+      settings.put("server.tomcat.threads.max", "200");
+      String[] appArgs = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+          .toArray(String[]::new);
+      try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ModelRegistryApplication.class).run(appArgs)) {
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        Api api = new Api(port);
+        String student = setUpModels(api, teacher);
+        log("registry on port %d, student %s, bundle bench-bundle:1 and :2 (%d bytes)", port, student, BUNDLE_BYTES);
+        downloads(api, port, student);
+        fanOut(api, app.getBean(JdbcClient.class), student, settings.get("driftline.registry.topics.desired-state"));
+      }
+    }
+  }
+
+  private static String setUpModels(Api api, KeyPair teacher) {
+    String onnx = api.upload(Api.OPERATOR, "application/onnx", SyntheticStudents.nano(1)).json().get("digest").asString();
+    api.post("/api/v1/models", Api.OPERATOR, Map.of("name", "bench-student", "kind", "student"));
+    api.post("/api/v1/models/bench-student/versions", Api.OPERATOR, Map.of("digest", onnx));
+    api.post("/api/v1/models", Api.OPERATOR, Map.of("name", "bench-bundle", "kind", "bundle"));
+    for (int v = 1; v <= 2; v++) {
+      // the lineage padding makes the signed file BUNDLE_BYTES long
+      byte[] probe = TestArtefacts.bundle("bench-bundle", v, "bench-student:1", 0, teacher.getPrivate());
+      byte[] file = TestArtefacts.bundle("bench-bundle", v, "bench-student:1", BUNDLE_BYTES - probe.length, teacher.getPrivate());
+      String digest = api.upload(Api.OPERATOR, "application/vnd.driftline.bundle", file).json().get("digest").asString();
+      api.post("/api/v1/models/bench-bundle/versions", Api.OPERATOR,
+          Map.of("digest", digest, "requirements", Map.of("student", "bench-student:1")));
+      api.put("/api/v1/models/bench-bundle/aliases/production", Api.OPERATOR, Map.of("version", v));
+    }
+    return "bench-student:1";
+  }
+
+  private static void downloads(Api api, int port, String student) throws Exception {
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < CLIENTS; i++) {
+      JsonNode enrolment = api.post("/api/v1/devices", Api.OPERATOR, Map.of("deviceClass", "bench-dl",
+          "student", student, "precisions", List.of("INT8"), "ramBytes", 1_000_000, "flashBytes", 4_000_000,
+          "macsPerSecond", 100_000_000)).json();
+      tokens.add(enrolment.get("token").asString());
+    }
+    api.post("/api/v1/rollouts", Api.OPERATOR, Map.of("bundle", "bench-bundle:2", "cohort", Map.of("deviceClass", "bench-dl")));
+    String digest = api.get("/api/v1/models/bench-bundle/versions/2", Api.VIEWER).json().get("signedDigest").asString();
+    URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/artefacts/" + digest);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newFixedThreadPool(8)).build();
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    try {
+      log("download: %d devices, %d requests each per run, %d runs (+1 warm-up run)", CLIENTS, REQUESTS, RUNS);
+      runDownloads(client, pool, uri, tokens, 0);
+      measure(client, pool, uri, tokens, 0);
+      if (PACE_MILLIS > 0) {
+        measure(client, pool, uri, tokens, PACE_MILLIS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void measure(HttpClient client, ExecutorService pool, URI uri, List<String> tokens, int pace)
+      throws Exception {
+    String mode = pace == 0 ? "closed loop" : "paced, one download per client every " + pace + " ms";
+    double[] p50 = new double[RUNS];
+    double[] p99 = new double[RUNS];
+    double[] rate = new double[RUNS];
+    for (int run = 0; run < RUNS; run++) {
+      long start = System.nanoTime();
+      long[] latencies = runDownloads(client, pool, uri, tokens, pace);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Arrays.sort(latencies);
+      p50[run] = percentile(latencies, 0.50);
+      p99[run] = percentile(latencies, 0.99);
+      rate[run] = latencies.length / seconds;
+      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s)", mode, run + 1,
+          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6);
+    }
+    log("RESULT download %d KB x %d clients (%s): median p50 %.2f ms, median p99 %.2f ms, median %.0f downloads/s (goal p99 <= 50 ms)",
+        BUNDLE_BYTES / 1024, CLIENTS, mode, median(p50), median(p99), median(rate));
+  }
+
+  /**
+   * Lets every client download {@link #REQUESTS} times. With {@code paceMillis} 0 each client sends its
+   * next request as soon as the last one is answered (closed loop: the server is saturated). Otherwise
+   * each client sends one every {@code paceMillis} (clients spread evenly over the interval), and
+   * latency counts from the scheduled send time, so time spent queueing behind a slow answer counts.
+   */
+  private static long[] runDownloads(HttpClient client, ExecutorService pool, URI uri, List<String> tokens,
+      int paceMillis) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<long[]>> futures = new ArrayList<>();
+    long paceNanos = paceMillis * 1_000_000L;
+    for (int c = 0; c < tokens.size(); c++) {
+      String token = tokens.get(c);
+      long offset = paceNanos * c / tokens.size();
+      futures.add(pool.submit(() -> {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(30)).GET().build();
+        long[] out = new long[REQUESTS];
+        byte[] buffer = new byte[16 * 1024];
+        start.await();
+        long base = System.nanoTime() + offset;
+        for (int i = 0; i < REQUESTS; i++) {
+          long t0 = System.nanoTime();
+          if (paceNanos > 0) {
+            long scheduled = base + i * paceNanos;
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            }
+            t0 = scheduled;
+          }
+          HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          long bytes = 0;
+          try (InputStream body = response.body()) {
+            // read into one buffer per client: a fresh 64 KB array per download would make the
+            // benchmark's own garbage collection part of the latency
+            for (int n; (n = body.read(buffer)) != -1; ) {
+              bytes += n;
+            }
+          }
+          out[i] = System.nanoTime() - t0;
+          if (response.statusCode() != 200 || bytes != BUNDLE_BYTES) {
+            throw new IllegalStateException("download answered " + response.statusCode() + " with " + bytes + " bytes");
+          }
+        }
+        return out;
+      }));
+    }
+    start.countDown();
+    long[] all = new long[tokens.size() * REQUESTS];
+    int at = 0;
+    for (Future<long[]> f : futures) {
+      long[] part = f.get();
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return all;
+  }
+
+  private static void fanOut(Api api, JdbcClient jdbc, String student, String topic) throws Exception {
+    long t0 = System.nanoTime();
+    jdbc.sql("""
+            insert into device (id, device_class, student, domain, description, token_sha256, status)
+            select 'bench-fan-' || g, 'bench-fan', ?, 'bench',
+              jsonb_build_object('deviceClass', 'bench-fan', 'student', ?, 'precisions', jsonb_build_array('INT8'),
+                'ramBytes', 1000000, 'flashBytes', 4000000, 'macsPerSecond', 100000000),
+              sha256(convert_to(? || g, 'UTF8')), 'ACTIVE'
+            from generate_series(1, ?) g""")
+        .params(student, student, UUID.randomUUID().toString(), DEVICES).update();
+    log("fan-out: %d devices inserted in %.1f s; %d runs (+1 warm-up run)", DEVICES, (System.nanoTime() - t0) / 1e9, RUNS);
+    EventDeserializer<DesiredState> deserializer = new EventDeserializer<>(DesiredState.class);
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic)) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+      consumer.assign(partitions);
+      double[] total = new double[RUNS];
+      double[] call = new double[RUNS];
+      for (int run = -1; run < RUNS; run++) {
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        int version = (run & 1) == 0 ? 1 : 2;
+        long start = System.nanoTime();
+        Api.Response response = api.post("/api/v1/rollouts", Api.OPERATOR,
+            Map.of("bundle", "bench-bundle:" + version, "cohort", Map.of("deviceClass", "bench-fan")));
+        long answered = System.nanoTime();
+        if (response.status() != 201 || response.json().get("deviceCount").asInt() != DEVICES) {
+          throw new IllegalStateException("rollout answered " + response);
+        }
+        int seen = 0;
+        while (seen < DEVICES) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            DesiredState state = deserializer.deserialize(r.topic(), r.headers(), r.value());
+            if (state != null && state.bundle().version() == version && state.deviceId().startsWith("bench-fan-")) {
+              seen++;
+            }
+          }
+          if (System.nanoTime() - start > Duration.ofSeconds(120).toNanos()) {
+            throw new IllegalStateException("only " + seen + " of " + DEVICES + " desired states arrived in 120 s");
+          }
+        }
+        long done = System.nanoTime();
+        if (run >= 0) {
+          call[run] = (answered - start) / 1e6;
+          total[run] = (done - start) / 1e6;
+          log("fan-out run %d: API call %.0f ms, all %d records in Kafka after %.0f ms", run + 1, call[run], DEVICES, total[run]);
+        }
+      }
+      log("RESULT fan-out %d devices: median API call %.0f ms, median until all in Kafka %.0f ms (goal <= 10000 ms)",
+          DEVICES, median(call), median(total));
+    }
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    int index = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+  }
+
+  private static double median(double[] values) {
+    double[] copy = values.clone();
+    Arrays.sort(copy);
+    int n = copy.length;
+    return n % 2 == 1 ? copy[n / 2] : (copy[n / 2 - 1] + copy[n / 2]) / 2;
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.println("[registry-bench] " + String.format(Locale.ROOT, format, args));
+  }
+}
