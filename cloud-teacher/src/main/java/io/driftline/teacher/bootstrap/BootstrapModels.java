@@ -5,6 +5,7 @@ import io.driftline.core.data.FashionMnist;
 import io.driftline.core.data.IdxReader;
 import io.driftline.core.data.ImageFolderReader;
 import io.driftline.core.data.LabeledImages;
+import io.driftline.teacher.djl.DjlEngines;
 import io.driftline.teacher.djl.UnsupportedOperatorException;
 import io.driftline.teacher.onnx.ReferenceArchitecture;
 import java.io.PrintStream;
@@ -45,8 +46,6 @@ public final class BootstrapModels {
 
   /** Default PyTorch intra-op threads. */
   public static final int DEFAULT_THREADS = 1;
-
-  private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
   private static final String USAGE = "usage: bootstrap-models [--quick] [--out DIR] [--seed N] [--threads N] [--models "
       + "student-nano,student-small,teacher] [--idx DIR | --train-folder DIR --test-folder DIR [--channels 1|3] "
@@ -92,7 +91,7 @@ public final class BootstrapModels {
     List<String> classNames = null;
     int channels = 1;
     int[] size = null;
-    int threads = DEFAULT_THREADS;
+    int threads = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -117,10 +116,10 @@ public final class BootstrapModels {
     if ((trainFolder == null) != (testFolder == null)) {
       throw new IllegalArgumentException("--train-folder and --test-folder go together");
     }
-    // PyTorch reads its thread count once, when the engine starts.
-    if (System.getProperty(THREADS_PROPERTY) == null) {
-      System.setProperty(THREADS_PROPERTY, Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    // PyTorch reads its thread count once, when the engine starts; without --threads the
+    // engine's default (DEFAULT_THREADS unless -Dai.djl.pytorch.num_threads says otherwise) holds.
+    if (threads > 0) {
+      DjlEngines.setThreads(threads);
     }
     BootstrapData data;
     if (idx != null) {

@@ -15,6 +15,7 @@ import io.driftline.teacher.train.TrainingConfig;
 import io.driftline.teacher.train.TrainingReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -129,7 +130,8 @@ public final class ModelBootstrap {
         cards.add(card);
         i++;
       }
-      log.accept(String.format(Locale.ROOT, "bootstrap done in %.1f s", (System.nanoTime() - started) / 1e9));
+      log.accept(String.format(Locale.ROOT, "bootstrap done in %.1f s wall clock, %.1f s process CPU",
+          (System.nanoTime() - started) / 1e9, processCpuSeconds()));
       return cards;
     } finally {
       students.forEach(StudentModel::close);
@@ -165,6 +167,14 @@ public final class ModelBootstrap {
         stats.parameters(), stats.runningStatistics(), stats.macs(), stats.flops(), stats.weightBytes(),
         stats.peakActivationBytes(), student.featureDimension(), trainingCard, evaluation, codeVersion,
         Instant.now().toString());
+  }
+
+  // CPU time shows how much work a run was when other processes share the cores.
+  private static double processCpuSeconds() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
   }
 
   private static List<String> ids(List<CorruptionFamily> families) {
