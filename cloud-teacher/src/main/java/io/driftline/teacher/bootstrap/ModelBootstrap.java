@@ -154,7 +154,7 @@ public final class ModelBootstrap {
     preprocessing.put("std", spec.preprocessing().std());
     ModelCard.Training trainingCard = new ModelCard.Training(
         training.source(), training.size(), options.seed(), options.profile().name(), schedule.epochs(),
-        schedule.batchSize(), schedule.learningRate(), schedule.weightDecay(),
+        schedule.batchSize(), decimal(schedule.learningRate()), decimal(schedule.weightDecay()),
         augmented ? ids(BootstrapProfile.TEACHER_AUGMENTATION) : List.of(),
         augmented ? BootstrapProfile.TEACHER_AUGMENTATION_PROBABILITY : 0,
         augmented ? ids(BootstrapProfile.unseenFamilies()) : ids(List.of(CorruptionFamily.values())),
@@ -175,6 +175,11 @@ public final class ModelBootstrap {
       return os.getProcessCpuTime() / 1e9;
     }
     return Double.NaN;
+  }
+
+  // The float's shortest decimal form, so cards say 0.002 rather than 0.0020000000949949026.
+  private static double decimal(float value) {
+    return Double.parseDouble(Float.toString(value));
   }
 
   private static List<String> ids(List<CorruptionFamily> families) {
