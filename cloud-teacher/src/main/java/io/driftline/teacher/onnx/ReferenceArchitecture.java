@@ -16,11 +16,11 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@link #STUDENT_NANO}: microcontroller class, conv 8-16-32 (each Conv 3x3 + BN + Relu +
- *       MaxPool 2x2), dense 64 as features; 25,138 parameters, 64 features, 0.9 M MACs.</li>
- *   <li>{@link #STUDENT_SMALL}: phone class, conv 16-32-64, dense 128 as features; 98,442
- *       parameters, 2.1 M MACs.</li>
+ *       MaxPool 2x2), dense 64 as features; 25,090 parameters, 64 features, 0.53 M MACs.</li>
+ *   <li>{@link #STUDENT_SMALL}: phone class, conv 16-32-64, dense 128 as features; 98,554
+ *       parameters, 1.99 M MACs.</li>
  *   <li>{@link #TEACHER}: conv 32-64-128 (pooling after the first two), dense 128 with dropout
- *       as features; 897,162 parameters (9x student-small), 8.2 M MACs.</li>
+ *       as features; 897,130 parameters (9.1x student-small), 8.26 M MACs.</li>
  * </ul>
  */
 public enum ReferenceArchitecture {

@@ -28,6 +28,10 @@ class ReferenceArchitectureTest {
     assertThat(teacher.macs()).isGreaterThan(small.macs());
     assertThat(small.macs()).isGreaterThan(nano.macs());
     assertThat(nano.flops()).isEqualTo(2 * nano.macs());
+    // The documented figures (javadoc, docs/reference-models.md).
+    assertThat(List.of(nano.parameters(), small.parameters(), teacher.parameters()))
+        .containsExactly(25_090L, 98_554L, 897_130L);
+    assertThat(List.of(nano.macs(), small.macs(), teacher.macs())).containsExactly(527_104L, 1_994_240L, 8_255_232L);
   }
 
   @ParameterizedTest
