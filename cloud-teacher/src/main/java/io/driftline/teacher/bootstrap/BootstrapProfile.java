@@ -57,8 +57,8 @@ public record BootstrapProfile(
   /** The full profile: all training samples, the whole test set, severities 3 and 5. */
   public static BootstrapProfile full() {
     return new BootstrapProfile("full", Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, List.of(3, 5), Map.of(
-        ReferenceArchitecture.STUDENT_NANO, new Schedule(8, 128, 4e-3f, 0.01f),
-        ReferenceArchitecture.STUDENT_SMALL, new Schedule(8, 128, 3e-3f, 0.01f),
+        ReferenceArchitecture.STUDENT_NANO, new Schedule(6, 128, 4e-3f, 0.01f),
+        ReferenceArchitecture.STUDENT_SMALL, new Schedule(6, 128, 3e-3f, 0.01f),
         ReferenceArchitecture.TEACHER, new Schedule(7, 128, 2e-3f, 0.01f)));
   }
 
