@@ -4,15 +4,10 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,9 +28,9 @@ import java.util.SplittableRandom;
 public final class SyntheticStudents {
 
   /** IR version of the generated models. */
-  public static final int IR_VERSION = 8;
+  public static final int IR_VERSION = OnnxGraphs.IR_VERSION;
   /** Default-domain opset of the generated models. */
-  public static final int OPSET = 13;
+  public static final int OPSET = OnnxGraphs.OPSET;
   /** Name of the image input. */
   public static final String INPUT = "input";
 
@@ -192,20 +187,12 @@ public final class SyntheticStudents {
       graph.addOutput(valueInfo(StudentModel.DEFAULT_FEATURES_OUTPUT, dim("N"), dim(features)));
       graph.addOutput(valueInfo(StudentModel.DEFAULT_LOGITS_OUTPUT, dim("N"), dim(classes)));
 
-      ModelProto.Builder model = ModelProto.newBuilder()
-          .setIrVersion(IR_VERSION)
-          .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-          .setProducerName("driftline-synthetic-students")
-          .setDocString("Random-weight synthetic student (seed " + seed + "), for tests and benchmarks only")
-          .setGraph(graph);
-      for (Map.Entry<String, String> entry : preprocessing.toMetadata().entrySet()) {
-        model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(entry.getKey()).setValue(entry.getValue()));
-      }
+      Map<String, String> metadata = new LinkedHashMap<>(preprocessing.toMetadata());
       if (!classNames.isEmpty()) {
-        model.addMetadataProps(StringStringEntryProto.newBuilder()
-            .setKey(StudentDescription.CLASS_NAMES_KEY).setValue(String.join(",", classNames)));
+        metadata.put(StudentDescription.CLASS_NAMES_KEY, String.join(",", classNames));
       }
-      return model.build();
+      return OnnxGraphs.model(graph, "driftline-synthetic-students",
+          "Random-weight synthetic student (seed " + seed + "), for tests and benchmarks only", metadata);
     }
 
     private static int positive(int value, String name) {
@@ -234,59 +221,35 @@ public final class SyntheticStudents {
   }
 
   private static TensorProto tensor(String name, float[] values, long... dims) {
-    ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    raw.asFloatBuffer().put(values);
-    TensorProto.Builder tensor = TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(TensorProto.DataType.FLOAT_VALUE)
-        .setRawData(ByteString.copyFrom(raw.array()));
-    for (long d : dims) {
-      tensor.addDims(d);
-    }
-    return tensor.build();
+    return OnnxGraphs.floatTensor(name, values, dims);
   }
 
   private static NodeProto.Builder node(String opType, String name, List<String> inputs, String output) {
-    return NodeProto.newBuilder().setOpType(opType).setName(name).addAllInput(inputs).addOutput(output);
+    return OnnxGraphs.node(opType, name, inputs, output);
   }
 
   private static NodeProto.Builder gemm(String layer, String input, String output) {
     return node("Gemm", layer, List.of(input, layer + ".weight", layer + ".bias"), output)
-        .addAttribute(AttributeProto.newBuilder()
-            .setName("transB").setType(AttributeProto.AttributeType.INT).setI(1));
+        .addAttribute(OnnxGraphs.intAttribute("transB", 1));
   }
 
   private static AttributeProto axis() {
-    return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1).build();
+    return OnnxGraphs.intAttribute("axis", 1);
   }
 
   private static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder attribute = AttributeProto.newBuilder()
-        .setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long v : values) {
-      attribute.addInts(v);
-    }
-    return attribute.build();
+    return OnnxGraphs.intsAttribute(name, values);
   }
 
   private static TensorShapeProto.Dimension dim(long value) {
-    return TensorShapeProto.Dimension.newBuilder().setDimValue(value).build();
+    return OnnxGraphs.dim(value);
   }
 
   private static TensorShapeProto.Dimension dim(String param) {
-    return TensorShapeProto.Dimension.newBuilder().setDimParam(param).build();
+    return OnnxGraphs.dim(param);
   }
 
   private static ValueInfoProto valueInfo(String name, TensorShapeProto.Dimension... dims) {
-    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-    for (TensorShapeProto.Dimension d : dims) {
-      shape.addDim(d);
-    }
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-            .setElemType(TensorProto.DataType.FLOAT_VALUE)
-            .setShape(shape)))
-        .build();
+    return OnnxGraphs.floatValueInfo(name, dims);
   }
 }
