@@ -1,0 +1,69 @@
+package io.driftline.catalog.config;
+
+import io.driftline.core.events.DeadLetterReason;
+import io.driftline.core.events.DriftlineEvent;
+import io.driftline.core.events.EventSerializer;
+import io.driftline.core.events.Topics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * Kafka wiring of the registry events consumer: the topics it needs, and an error handler that
+ * sends a record it cannot apply to {@code Topics.deadLetter(topic)} with the reason header, after
+ * a bounded back-off for transient failures and at once for bad records.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "driftline.catalog.events.enabled", havingValue = "true", matchIfMissing = true)
+class KafkaConfiguration {
+
+  @Bean
+  NewTopic registryEventsTopic(CatalogProperties properties) {
+    return TopicBuilder.name(properties.events().topic()).partitions(properties.events().partitions())
+        .config("retention.ms", String.valueOf(30L * 24 * 3600 * 1000)).build();
+  }
+
+  @Bean
+  NewTopic registryEventsDeadLetterTopic(CatalogProperties properties) {
+    // The recoverer keeps the source partition, so the dead-letter topic has as many partitions.
+    return TopicBuilder.name(Topics.deadLetter(properties.events().topic()))
+        .partitions(properties.events().partitions())
+        .config("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)).build();
+  }
+
+  @Bean
+  DefaultErrorHandler registryEventsErrorHandler(ProducerFactory<?, ?> producers, CatalogProperties properties) {
+    // A record that failed to deserialize is dead-lettered as its raw bytes; one that failed to
+    // apply (a description the shapes reject) as the event it was read as.
+    Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+    byType.put(byte[].class, new ByteArraySerializer());
+    byType.put(DriftlineEvent.class, new EventSerializer<>());
+    DefaultKafkaProducerFactory<String, Object> deadLetterProducers = new DefaultKafkaProducerFactory<>(
+        producers.getConfigurationProperties(), new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+    var recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(deadLetterProducers),
+        (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+    recoverer.addHeadersFunction((record, exception) ->
+        new RecordHeaders().add(DeadLetterReason.HEADER, DeadLetterReason.headerValue(exception)));
+    var handler = new DefaultErrorHandler(recoverer,
+        new FixedBackOff(properties.events().retryInterval().toMillis(), properties.events().retries()));
+    // Bad descriptions fail the same way every time: no point retrying them.
+    handler.addNotRetryableExceptions(IllegalArgumentException.class);
+    return handler;
+  }
+}
