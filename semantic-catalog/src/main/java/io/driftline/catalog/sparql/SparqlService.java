@@ -10,6 +10,7 @@ import org.apache.jena.graph.Node;
 import org.apache.jena.query.ARQ;
 import org.apache.jena.query.Query;
 import org.apache.jena.query.QueryCancelledException;
+import org.apache.jena.query.QueryDeniedException;
 import org.apache.jena.query.QueryExecution;
 import org.apache.jena.query.QueryFactory;
 import org.apache.jena.query.QueryParseException;
@@ -114,9 +115,8 @@ public final class SparqlService {
       });
     } catch (QueryCancelledException e) {
       throw new SparqlTimeoutException(timeout, e);
-    } catch (org.apache.jena.sparql.engine.http.QueryExceptionHTTP | org.apache.jena.query.QueryExecException e) {
-      throw new SparqlRejectedException("the query cannot run here: " + e.getMessage()
-          + " (SERVICE is not allowed)");
+    } catch (QueryDeniedException e) {
+      throw new SparqlRejectedException("SERVICE is not allowed: this endpoint queries the catalog only");
     }
   }
 
