@@ -60,7 +60,7 @@ public final class Catalog {
   public Outcome apply(RegistryEvent event) {
     if (event.type() == RegistryEvent.Type.UNKNOWN) {
       log.info("registry event skipped: unknown type, eventId={} entityId={}", event.eventId(), event.entityId());
-      return Outcome.DUPLICATE;
+      return Outcome.IGNORED;
     }
     if (store.applied(event.eventId())) {
       log.info("registry event skipped: already applied, eventId={} type={} entityId={}",

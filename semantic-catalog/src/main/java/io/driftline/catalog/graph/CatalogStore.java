@@ -215,6 +215,8 @@ public final class CatalogStore implements AutoCloseable {
     /** Its event was applied before; nothing written. */
     DUPLICATE,
     /** A graph it would replace was written by a later event; nothing written but the event id. */
-    STALE
+    STALE,
+    /** An event of a type this version does not know; skipped. */
+    IGNORED
   }
 }

@@ -96,7 +96,7 @@ class CatalogStoreTest {
   void unknownEventTypesAreSkipped() {
     RegistryEvent future = event("e-9", Type.UNKNOWN, "x", Descriptions.JSON.createObjectNode(), T0);
 
-    assertThat(catalog.apply(future)).isEqualTo(Outcome.DUPLICATE);
+    assertThat(catalog.apply(future)).isEqualTo(Outcome.IGNORED);
     assertThat(store.graphNames()).isEmpty();
   }
 
