@@ -10,9 +10,11 @@ import io.driftline.core.events.RegistryEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -58,20 +60,59 @@ public final class Catalog {
    * @throws io.driftline.catalog.shapes.ShapeViolationException if the description violates the shapes
    */
   public Outcome apply(RegistryEvent event) {
+    Prepared prepared = prepare(event);
+    return prepared.ready() ? commitAll(List.of(prepared)).get(0) : prepared.outcome();
+  }
+
+  /**
+   * Maps and validates one registry event without writing it, so that many can be committed in
+   * one transaction with {@link #commitAll}.
+   *
+   * @return the prepared event; not {@link Prepared#ready() ready} if its type is unknown or its id
+   *     was applied before
+   * @throws DescriptionException if the payload cannot be mapped
+   * @throws io.driftline.catalog.shapes.ShapeViolationException if the description violates the shapes
+   */
+  public Prepared prepare(RegistryEvent event) {
     if (event.type() == RegistryEvent.Type.UNKNOWN) {
       log.info("registry event skipped: unknown type, eventId={} entityId={}", event.eventId(), event.entityId());
-      return Outcome.IGNORED;
+      return new Prepared(event, null, Outcome.IGNORED);
     }
     if (store.applied(event.eventId())) {
       log.info("registry event skipped: already applied, eventId={} type={} entityId={}",
           event.eventId(), event.type(), event.entityId());
-      return Outcome.DUPLICATE;
+      return new Prepared(event, null, Outcome.DUPLICATE);
     }
-    Unit unit = unitOf(event);
-    Outcome outcome = commit(List.of(unit)).get(0);
-    log.info("registry event {}: eventId={} type={} entityId={}", outcome.name().toLowerCase(java.util.Locale.ROOT),
-        event.eventId(), event.type(), event.entityId());
-    return outcome;
+    List<GraphWrite> writes = validated(event.type(), event.entityId(), event.payload());
+    Unit unit = new Unit(writes,
+        new EventStamp(event.eventId(), event.type().name(), event.entityId(), event.occurredAt()));
+    return new Prepared(event, unit, Outcome.APPLIED);
+  }
+
+  /**
+   * Writes prepared events in one transaction, in order; an event id seen twice is applied once.
+   *
+   * @return for each prepared event, in order, what happened to it
+   */
+  public List<Outcome> commitAll(List<Prepared> events) {
+    List<Unit> units = new ArrayList<>(events.size());
+    for (Prepared p : events) {
+      if (p.unit != null) {
+        units.add(p.unit);
+      }
+    }
+    List<Outcome> written = commit(units);
+    List<Outcome> outcomes = new ArrayList<>(events.size());
+    int next = 0;
+    for (Prepared p : events) {
+      Outcome outcome = p.unit == null ? p.outcome() : written.get(next++);
+      outcomes.add(outcome);
+      if (p.unit != null) {
+        log.info("registry event {}: eventId={} type={} entityId={}", outcome.name().toLowerCase(Locale.ROOT),
+            p.event().eventId(), p.event().type(), p.event().entityId());
+      }
+    }
+    return outcomes;
   }
 
   /**
@@ -80,20 +121,16 @@ public final class Catalog {
    * would have dead-lettered them.
    */
   public BatchResult applyAll(List<RegistryEvent> events) {
-    List<Unit> units = new ArrayList<>(events.size());
+    List<Prepared> prepared = new ArrayList<>(events.size());
     List<String> rejected = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
     for (RegistryEvent event : events) {
-      if (event.type() == RegistryEvent.Type.UNKNOWN || !seen.add(event.eventId())) {
-        continue;
-      }
       try {
-        units.add(unitOf(event));
+        prepared.add(prepare(event));
       } catch (IllegalArgumentException e) {
         rejected.add(event.eventId() + ": " + e.getMessage());
       }
     }
-    List<Outcome> outcomes = commit(units);
+    List<Outcome> outcomes = commitAll(prepared);
     int applied = (int) outcomes.stream().filter(o -> o == Outcome.APPLIED).count();
     return new BatchResult(applied, events.size() - applied - rejected.size(), rejected);
   }
@@ -126,11 +163,6 @@ public final class Catalog {
   /** Checks a model version description without storing it; throws as {@link #putVersion} would. */
   public void validateVersion(VersionRef ref, JsonNode description) {
     validated(RegistryEvent.Type.VERSION_CREATED, ref.toString(), description);
-  }
-
-  private Unit unitOf(RegistryEvent event) {
-    List<GraphWrite> writes = validated(event.type(), event.entityId(), event.payload());
-    return new Unit(writes, new EventStamp(event.eventId(), event.type().name(), event.entityId(), event.occurredAt()));
   }
 
   private List<GraphWrite> validated(RegistryEvent.Type type, String entityId, JsonNode payload) {
@@ -177,6 +209,21 @@ public final class Catalog {
       case ARTEFACT_STORED -> "artefact " + entityId;
       default -> "model " + entityId;
     };
+  }
+
+  /**
+   * A registry event mapped and validated, ready to commit (or already known to be skipped).
+   *
+   * @param event the event
+   * @param unit what to write, or null if nothing is to be written
+   * @param outcome the outcome if nothing is to be written; {@code APPLIED} (provisionally) otherwise
+   */
+  public record Prepared(RegistryEvent event, @Nullable Unit unit, Outcome outcome) {
+
+    /** Tells whether there is something to write. */
+    public boolean ready() {
+      return unit != null;
+    }
   }
 
   /**

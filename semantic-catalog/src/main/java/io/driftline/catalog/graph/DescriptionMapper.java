@@ -161,10 +161,7 @@ public final class DescriptionMapper {
   private Model registeredModel(String name, JsonNode payload) {
     requireSameId(payload, "name", name);
     Model m = newModel();
-    Resource model = m.createResource(Iris.model(name))
-        .addProperty(RDF.type, DL.RegisteredModel)
-        .addProperty(RDF.type, W3C.PROV_ENTITY)
-        .addProperty(DL.modelName, name);
+    Resource model = provEntity(m, Iris.model(name), DL.RegisteredModel, DL.modelName, name);
     addLiteral(m, model, DL.modelKind, payload.get("kind"));
     addLiteral(m, model, DL.description, payload.get("description"));
     JsonNode tags = payload.get("tags");
@@ -192,10 +189,7 @@ public final class DescriptionMapper {
   private Model artefact(String digest, JsonNode payload) {
     requireSameId(payload, "digest", digest);
     Model m = newModel();
-    Resource artefact = m.createResource(Iris.artefact(digest))
-        .addProperty(RDF.type, DL.Artefact)
-        .addProperty(RDF.type, W3C.PROV_ENTITY)
-        .addProperty(DL.digest, digest);
+    Resource artefact = provEntity(m, Iris.artefact(digest), DL.Artefact, DL.digest, digest);
     addLiteral(m, artefact, DL.sizeBytes, payload.get("sizeBytes"));
     addLiteral(m, artefact, DL.mediaType, payload.get("mediaType"));
     return m;
@@ -299,6 +293,14 @@ public final class DescriptionMapper {
       addLiteral(m, evaluation, W3C.MLS_HAS_VALUE, metric.getValue());
       run.addProperty(W3C.MLS_HAS_OUTPUT, evaluation);
     }
+  }
+
+  /** Creates a resource typed {@code type} and {@code prov:Entity}, with its identifying property. */
+  private static Resource provEntity(Model m, String iri, Resource type, Property idProperty, String id) {
+    return m.createResource(iri)
+        .addProperty(RDF.type, type)
+        .addProperty(RDF.type, W3C.PROV_ENTITY)
+        .addProperty(idProperty, id);
   }
 
   private static Resource kindClass(String kind) {
