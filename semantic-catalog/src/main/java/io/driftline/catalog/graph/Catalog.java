@@ -95,6 +95,10 @@ public final class Catalog {
    * @return for each prepared event, in order, what happened to it
    */
   public List<Outcome> commitAll(List<Prepared> events) {
+    return commitAll(events, true);
+  }
+
+  private List<Outcome> commitAll(List<Prepared> events, boolean logEach) {
     List<Unit> units = new ArrayList<>(events.size());
     for (Prepared p : events) {
       if (p.unit != null) {
@@ -107,9 +111,15 @@ public final class Catalog {
     for (Prepared p : events) {
       Outcome outcome = p.unit == null ? p.outcome() : written.get(next++);
       outcomes.add(outcome);
-      if (p.unit != null) {
-        log.info("registry event {}: eventId={} type={} entityId={}", outcome.name().toLowerCase(Locale.ROOT),
-            p.event().eventId(), p.event().type(), p.event().entityId());
+      if (p.unit != null && (logEach || log.isDebugEnabled())) {
+        String line = "registry event {}: eventId={} type={} entityId={}";
+        Object[] ids = {outcome.name().toLowerCase(Locale.ROOT), p.event().eventId(), p.event().type(),
+            p.event().entityId()};
+        if (logEach) {
+          log.info(line, ids);
+        } else {
+          log.debug(line, ids);
+        }
       }
     }
     return outcomes;
@@ -118,7 +128,8 @@ public final class Catalog {
   /**
    * Applies many registry events in one transaction (a rebuild). Events that fail mapping or
    * validation are skipped and returned in {@link BatchResult#rejected()}, as the live consumer
-   * would have dead-lettered them.
+   * would have dead-lettered them. Single events are logged at debug level only: a rebuild logs
+   * its progress instead.
    */
   public BatchResult applyAll(List<RegistryEvent> events) {
     List<Prepared> prepared = new ArrayList<>(events.size());
@@ -130,7 +141,7 @@ public final class Catalog {
         rejected.add(event.eventId() + ": " + e.getMessage());
       }
     }
-    List<Outcome> outcomes = commitAll(prepared);
+    List<Outcome> outcomes = commitAll(prepared, false);
     int applied = (int) outcomes.stream().filter(o -> o == Outcome.APPLIED).count();
     return new BatchResult(applied, events.size() - applied - rejected.size(), rejected);
   }
