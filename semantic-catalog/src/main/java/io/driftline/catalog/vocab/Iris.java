@@ -29,22 +29,27 @@ public final class Iris {
     return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** IRI of a device. */
   public static String device(String deviceId) {
     return BASE + "device/" + segment(deviceId);
   }
 
+  /** IRI of a device's capability node (RAM, flash, compute, precisions). */
   public static String deviceCapability(String deviceId) {
     return device(deviceId) + "/capability";
   }
 
+  /** IRI of one sensor of a device. */
   public static String sensor(String deviceId, String sensorId) {
     return device(deviceId) + "/sensor/" + segment(sensorId);
   }
 
+  /** IRI of a registered model. */
   public static String model(String name) {
     return BASE + "model/" + segment(name);
   }
 
+  /** IRI of one version of a model. */
   public static String version(String name, long version) {
     return model(name) + "/" + version;
   }
@@ -54,30 +59,37 @@ public final class Iris {
     return version(ref.name(), ref.version());
   }
 
+  /** IRI of the run that produced a version. */
   public static String run(String name, long version) {
     return version(name, version) + "/run";
   }
 
+  /** IRI of an alias of a model. */
   public static String alias(String name, String alias) {
     return model(name) + "/alias/" + segment(alias);
   }
 
+  /** IRI of a stored artefact, by its SHA-256 digest. */
   public static String artefact(String digest) {
     return BASE + "artefact/" + segment(digest);
   }
 
+  /** IRI of an uploaded sample. */
   public static String sample(String sampleId) {
     return BASE + "sample/" + segment(sampleId);
   }
 
+  /** IRI of a drift incident. */
   public static String incident(String incidentId) {
     return BASE + "incident/" + segment(incidentId);
   }
 
+  /** IRI of an evaluation measure (a registry metric name). */
   public static String measure(String metric) {
     return BASE + "measure/" + segment(metric);
   }
 
+  /** IRI under which an applied registry event is recorded. */
   public static String event(String eventId) {
     return BASE + "event/" + segment(eventId);
   }
@@ -92,22 +104,27 @@ public final class Iris {
     return deviceGraph(deviceId) + "/state";
   }
 
+  /** Graph holding a registered model. */
   public static String modelGraph(String name) {
     return GRAPH_BASE + "model/" + segment(name);
   }
 
+  /** Graph holding a model version's description. */
   public static String versionGraph(String name, long version) {
     return modelGraph(name) + "/" + version;
   }
 
+  /** Graph holding a bundle version's promotion. */
   public static String promotionGraph(String name, long version) {
     return versionGraph(name, version) + "/promotion";
   }
 
+  /** Graph holding one alias of a model. */
   public static String aliasGraph(String name, String alias) {
     return modelGraph(name) + "/alias/" + segment(alias);
   }
 
+  /** Graph holding an artefact's description. */
   public static String artefactGraph(String digest) {
     return GRAPH_BASE + "artefact/" + segment(digest);
   }
