@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * Runs read-only SPARQL queries over the catalog dataset (all named graphs as the default graph).
  *
  * <p>A hostile query cannot take the service down or change it: the text must parse as a SPARQL
- * 1.1 query (updates are rejected, and queries run in a read transaction anyway); FROM / FROM NAMED
+ * 1.1 query of at most {@value #MAX_QUERY_CHARS} characters (updates are rejected, and queries run
+ * in a read transaction anyway); FROM / FROM NAMED
  * and SERVICE are refused, so nothing is fetched from elsewhere; every query gets a timeout and at
  * most {@code maxResults} results. Client values are bound to variables by syntax-level
  * substitution, never pasted into the query text.
@@ -36,6 +37,9 @@ import org.jspecify.annotations.Nullable;
 public final class SparqlService {
 
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+  /** Longest query text accepted; longer ones are rejected before parsing. */
+  public static final int MAX_QUERY_CHARS = 65_536;
 
   private final CatalogStore store;
   private final Duration timeout;
@@ -123,6 +127,10 @@ public final class SparqlService {
   private static Query parse(String text) {
     if (text.isBlank()) {
       throw new SparqlRejectedException("the query is empty; send a SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE");
+    }
+    if (text.length() > MAX_QUERY_CHARS) {
+      throw new SparqlRejectedException("the query has " + text.length() + " characters; at most "
+          + MAX_QUERY_CHARS + " are accepted");
     }
     Query query;
     try {

@@ -107,6 +107,9 @@ class SparqlServiceTest {
         .isInstanceOf(SparqlRejectedException.class).hasMessageContaining("does not parse");
     assertThatThrownBy(() -> sparql.query("SELECT * WHERE { ?s ?p ?o }", Map.of("s }", "1")))
         .isInstanceOf(SparqlRejectedException.class).hasMessageContaining("not a variable name");
+    String huge = "SELECT * WHERE { ?s ?p ?o } #" + "x".repeat(SparqlService.MAX_QUERY_CHARS);
+    assertThatThrownBy(() -> sparql.query(huge, Map.of()))
+        .isInstanceOf(SparqlRejectedException.class).hasMessageContaining("at most 65536 are accepted");
   }
 
   @Test
