@@ -43,7 +43,11 @@ public record CatalogProperties(
    * @param enabled whether to consume at all
    * @param topic the topic to follow
    * @param groupId the consumer group
-   * @param partitions partitions of the topic and its dead-letter topic, when this service declares them
+   * @param declareTopic whether this service declares the topic itself (the registry owns it; turn this
+   *     off where the registry declares it with another partition count, which Kafka's admin would
+   *     otherwise try to raise to {@code partitions})
+   * @param partitions partitions of the topic (when declared here) and of its dead-letter topic, which
+   *     must have at least as many as the topic
    * @param retryInterval back-off between retries of a record that failed for a transient reason
    * @param retries retries before such a record goes to the dead-letter topic
    */
@@ -51,6 +55,7 @@ public record CatalogProperties(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("registry.events") String topic,
       @DefaultValue("semantic-catalog") String groupId,
+      @DefaultValue("true") boolean declareTopic,
       @DefaultValue("3") int partitions,
       @DefaultValue("500ms") Duration retryInterval,
       @DefaultValue("2") int retries) {}

@@ -4,7 +4,9 @@ import io.driftline.core.events.DeadLetterReason;
 import io.driftline.core.events.DriftlineEvent;
 import io.driftline.core.events.EventSerializer;
 import io.driftline.core.events.Topics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -34,17 +37,17 @@ import org.springframework.util.backoff.FixedBackOff;
 class KafkaConfiguration {
 
   @Bean
-  NewTopic registryEventsTopic(CatalogProperties properties) {
-    return TopicBuilder.name(properties.events().topic()).partitions(properties.events().partitions())
-        .config("retention.ms", String.valueOf(30L * 24 * 3600 * 1000)).build();
-  }
-
-  @Bean
-  NewTopic registryEventsDeadLetterTopic(CatalogProperties properties) {
+  KafkaAdmin.NewTopics registryEventsTopics(CatalogProperties properties) {
+    CatalogProperties.Events events = properties.events();
+    List<NewTopic> topics = new ArrayList<>();
+    if (events.declareTopic()) {
+      topics.add(TopicBuilder.name(events.topic()).partitions(events.partitions())
+          .config("retention.ms", String.valueOf(30L * 24 * 3600 * 1000)).build());
+    }
     // The recoverer keeps the source partition, so the dead-letter topic has as many partitions.
-    return TopicBuilder.name(Topics.deadLetter(properties.events().topic()))
-        .partitions(properties.events().partitions())
-        .config("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)).build();
+    topics.add(TopicBuilder.name(Topics.deadLetter(events.topic())).partitions(events.partitions())
+        .config("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)).build());
+    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }
 
   @Bean
