@@ -48,6 +48,7 @@ public record CatalogProperties(
    *     otherwise try to raise to {@code partitions})
    * @param partitions partitions of the topic (when declared here) and of its dead-letter topic, which
    *     must have at least as many as the topic
+   * @param maxPollRecords records per poll, i.e. per TDB2 write transaction of the listener
    * @param retryInterval back-off between retries of a record that failed for a transient reason
    * @param retries retries before such a record goes to the dead-letter topic
    */
@@ -57,6 +58,7 @@ public record CatalogProperties(
       @DefaultValue("semantic-catalog") String groupId,
       @DefaultValue("true") boolean declareTopic,
       @DefaultValue("3") int partitions,
+      @DefaultValue("2000") int maxPollRecords,
       @DefaultValue("500ms") Duration retryInterval,
       @DefaultValue("2") int retries) {}
 }

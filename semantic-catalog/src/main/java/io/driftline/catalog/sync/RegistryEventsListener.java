@@ -42,7 +42,8 @@ class RegistryEventsListener {
   }
 
   @KafkaListener(id = "catalog-registry-events", topics = "${driftline.catalog.events.topic:registry.events}",
-      groupId = "${driftline.catalog.events.group-id:semantic-catalog}", batch = "true")
+      groupId = "${driftline.catalog.events.group-id:semantic-catalog}",
+      containerFactory = "registryEventsListenerFactory")
   void onEvents(List<ConsumerRecord<String, @Nullable RegistryEvent>> records) {
     List<Catalog.Prepared> ready = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
