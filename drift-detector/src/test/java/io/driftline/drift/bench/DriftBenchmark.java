@@ -8,11 +8,11 @@ import io.driftline.core.events.TelemetryWindow;
 import io.driftline.drift.ChildProcess;
 import io.driftline.drift.KafkaIo;
 import io.driftline.drift.TelemetryFixtures;
-import io.driftline.drift.TransactionalBroker;
 import io.driftline.drift.config.DriftProperties;
 import io.driftline.drift.incident.DeviceMonitor;
 import io.driftline.drift.incident.DeviceState;
 import io.driftline.drift.incident.DeviceStateSerde;
+import io.driftline.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -288,7 +288,7 @@ class DriftBenchmark {
     line("| processor step alone (events/s) | %.0f | %.0f | %.0f | **%.0f** |", processor[0], processor[1],
         processor[2], medianOf(processor));
 
-    String bootstrap = TransactionalBroker.bootstrap();
+    String bootstrap = KafkaTestBroker.bootstrap();
     String input = "device.telemetry.bench-" + UUID.randomUUID();
     KafkaIo.createTopics(bootstrap, 1, input, input + "-dlt");
     try (KafkaProducer<String, TelemetryWindow> producer = KafkaIo.telemetryProducer(bootstrap)) {
