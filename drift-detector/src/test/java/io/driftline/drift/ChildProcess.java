@@ -18,11 +18,21 @@ public final class ChildProcess {
    */
   public static Process start(Path dir, String name, String bootstrap, String appId, String telemetry,
       String incidents) throws Exception {
+    return start(dir, name, bootstrap, appId, telemetry, incidents, 1, true);
+  }
+
+  /**
+   * As {@link #start(Path, String, String, String, String, String)}, with {@code threads} stream
+   * threads, and with the throughput settings or Kafka Streams' defaults.
+   */
+  public static Process start(Path dir, String name, String bootstrap, String appId, String telemetry,
+      String incidents, int threads, boolean throughputSettings) throws Exception {
     Path stateDir = Files.createDirectories(dir.resolve(name + "-state"));
     Path log = dir.resolve(name + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        StreamsChild.class.getName(), bootstrap, appId, stateDir.toString(), telemetry, incidents)
+        StreamsChild.class.getName(), bootstrap, appId, stateDir.toString(), telemetry, incidents,
+        String.valueOf(threads), throughputSettings ? "tuned" : "defaults")
         .redirectErrorStream(true)
         .start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

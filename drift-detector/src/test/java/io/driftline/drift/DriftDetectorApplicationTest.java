@@ -6,6 +6,7 @@ import io.driftline.core.events.DeadLetterReason;
 import io.driftline.core.events.DriftIncident;
 import io.driftline.core.events.TelemetryWindow;
 import io.driftline.testsupport.HttpProbe;
+import io.driftline.testsupport.KafkaTestBroker;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service on a real broker: Spring starts the Streams application (exactly-once, so on the
- * {@link TransactionalBroker}), which detects drift and dead-letters garbage.
+ * The service on a real broker: Spring starts the Streams application (exactly-once, on the shared
+ * {@link KafkaTestBroker}, which supports transactions), which detects drift and dead-letters garbage.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DriftDetectorApplicationTest {
@@ -40,7 +41,7 @@ class DriftDetectorApplicationTest {
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
-    registry.add("spring.kafka.bootstrap-servers", TransactionalBroker::bootstrap);
+    registry.add("spring.kafka.bootstrap-servers", KafkaTestBroker::bootstrap);
     registry.add("driftline.drift.topics.telemetry", () -> TELEMETRY);
     registry.add("driftline.drift.topics.incidents", () -> INCIDENTS);
     registry.add("driftline.drift.topics.partitions", () -> "2");
@@ -57,7 +58,7 @@ class DriftDetectorApplicationTest {
 
   @Test
   void detectsDriftAndDeadLettersGarbageOnARealBroker() throws Exception {
-    String bootstrap = TransactionalBroker.bootstrap();
+    String bootstrap = KafkaTestBroker.bootstrap();
     HttpResponse<String> health = HttpProbe.get(port, "/actuator/health");
     assertThat(health.statusCode()).isEqualTo(200);
 

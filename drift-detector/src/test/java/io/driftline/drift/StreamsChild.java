@@ -14,7 +14,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Runs the drift topology as a plain Kafka Streams application in its own JVM, so a test can kill
  * it with SIGKILL mid-stream. Arguments: bootstrap, application id, state directory, telemetry
- * topic, incidents topic. Prints {@code RUNNING} once the application is running.
+ * topic, incidents topic, and optionally the number of stream threads (default 1) and
+ * {@code defaults} (Kafka Streams' defaults instead of the throughput settings). Prints {@code RUNNING} once the application is running.
  */
 public final class StreamsChild {
 
@@ -22,6 +23,15 @@ public final class StreamsChild {
 
   /** Builds the Streams configuration the tests and the benchmark use: exactly-once, one broker. */
   public static Properties config(String bootstrap, String applicationId, String stateDir) {
+    return config(bootstrap, applicationId, stateDir, true);
+  }
+
+  /**
+   * As {@link #config(String, String, String)}; without {@code throughputSettings} the Kafka Streams
+   * defaults stay for the cache, polls, fetches and batches (the benchmark's comparison).
+   */
+  public static Properties config(String bootstrap, String applicationId, String stateDir,
+      boolean throughputSettings) {
     Properties config = new Properties();
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -37,6 +47,14 @@ public final class StreamsChild {
     config.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
     // A killed instance's open transaction blocks read_committed readers until it times out.
     config.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 5000);
+    if (!throughputSettings) {
+      return config;
+    }
+    // Throughput settings, as the service (application.yml; docs/drift-detector.md explains them).
+    config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    config.put(StreamsConfig.consumerPrefix("max.poll.records"), 5000);
+    config.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), 4 * 1024 * 1024);
+    config.put(StreamsConfig.producerPrefix("batch.size"), 256 * 1024);
     return config;
   }
 
@@ -51,7 +69,11 @@ public final class StreamsChild {
 
   /** Starts the application and runs until the process is killed. */
   public static void main(String[] args) throws InterruptedException {
-    KafkaStreams streams = create(config(args[0], args[1], args[2]), args[3], args[4]);
+    Properties config = config(args[0], args[1], args[2], args.length <= 6 || !"defaults".equals(args[6]));
+    if (args.length > 5) {
+      config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.parseInt(args[5]));
+    }
+    KafkaStreams streams = create(config, args[3], args[4]);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) {

@@ -8,11 +8,11 @@ import io.driftline.core.events.TelemetryWindow;
 import io.driftline.drift.ChildProcess;
 import io.driftline.drift.KafkaIo;
 import io.driftline.drift.TelemetryFixtures;
-import io.driftline.drift.TransactionalBroker;
 import io.driftline.drift.config.DriftProperties;
 import io.driftline.drift.incident.DeviceMonitor;
 import io.driftline.drift.incident.DeviceState;
 import io.driftline.drift.incident.DeviceStateSerde;
+import io.driftline.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *   <li>False alarms: 10 devices × 1,000 stationary clean windows (the first 16 per device are the
  *       warm-up), incidents opened per 10,000 windows after warm-up.
  *   <li>Throughput: the processor step alone (deserialise, state read, detect, state write), and a
- *       real Streams instance (one stream thread, exactly-once) on an embedded broker; 3 runs each,
+ *       real Streams instance (exactly-once) on the shared embedded broker, with 1 partition and 1
+ *       stream thread and with 2 partitions and 2 threads; 3 runs each,
  *       median.
  * </ul>
  */
@@ -288,18 +289,32 @@ class DriftBenchmark {
     line("| processor step alone (events/s) | %.0f | %.0f | %.0f | **%.0f** |", processor[0], processor[1],
         processor[2], medianOf(processor));
 
-    String bootstrap = TransactionalBroker.bootstrap();
-    String input = "device.telemetry.bench-" + UUID.randomUUID();
-    KafkaIo.createTopics(bootstrap, 1, input, input + "-dlt");
-    try (KafkaProducer<String, TelemetryWindow> producer = KafkaIo.telemetryProducer(bootstrap)) {
-      KafkaIo.send(producer, input, windows);
+    String bootstrap = KafkaTestBroker.bootstrap();
+    for (int partitions = 1; partitions <= 2; partitions++) {
+      // One stream thread per partition: the instance's tasks are per partition.
+      String input = "device.telemetry.bench-" + UUID.randomUUID();
+      KafkaIo.createTopics(bootstrap, partitions, input, input + "-dlt");
+      try (KafkaProducer<String, TelemetryWindow> producer = KafkaIo.telemetryProducer(bootstrap)) {
+        KafkaIo.send(producer, input, windows);
+      }
+      // With -Ddriftline.benchmark.compare=true each run with the throughput settings is followed by
+      // one with Kafka Streams' defaults, so both see about the same load from other processes.
+      boolean compare = Boolean.getBoolean("driftline.benchmark.compare");
+      double[] streams = new double[3];
+      double[] defaults = new double[3];
+      for (int run = 0; run < 3; run++) {
+        streams[run] = streamsRate(bootstrap, input, partitions, events, true);
+        if (compare) {
+          defaults[run] = streamsRate(bootstrap, input, partitions, events, false);
+        }
+      }
+      line("| Kafka Streams instance (own JVM), %d partition(s), %d stream thread(s), exactly_once_v2, commit 1 s, embedded broker (events/s) | %.0f | %.0f | %.0f | **%.0f** |",
+          partitions, partitions, streams[0], streams[1], streams[2], medianOf(streams));
+      if (compare) {
+        line("| the same with Kafka Streams' defaults for cache, polls, fetches, batches (events/s) | %.0f | %.0f | %.0f | **%.0f** |",
+            defaults[0], defaults[1], defaults[2], medianOf(defaults));
+      }
     }
-    double[] streams = new double[3];
-    for (int run = 0; run < 3; run++) {
-      streams[run] = streamsRate(bootstrap, input, events);
-    }
-    line("| Kafka Streams instance (own JVM), 1 thread, exactly_once_v2, commit 1 s, embedded broker (events/s) | %.0f | %.0f | %.0f | **%.0f** |",
-        streams[0], streams[1], streams[2], medianOf(streams));
   }
 
   private double processorRate(List<byte[]> bytes) {
@@ -322,23 +337,28 @@ class DriftBenchmark {
    * Runs one Streams instance in its own JVM over the pre-filled input and returns events per
    * second between its first and its last commit (so JVM start and rebalancing are not counted).
    */
-  private double streamsRate(String bootstrap, String input, int events) throws Exception {
+  private double streamsRate(String bootstrap, String input, int partitions, int events,
+      boolean throughputSettings) throws Exception {
     String suffix = ".bench-" + UUID.randomUUID();
     String incidents = "drift.incidents" + suffix;
-    KafkaIo.createTopics(bootstrap, 1, incidents, incidents + "-dlt");
+    KafkaIo.createTopics(bootstrap, partitions, incidents, incidents + "-dlt");
     String appId = "drift-detector" + suffix;
     Path dir = Files.createTempDirectory("drift-bench");
-    Process child = ChildProcess.start(dir, "bench", bootstrap, appId, input, incidents);
+    Process child = ChildProcess.start(dir, "bench", bootstrap, appId, input, incidents, partitions,
+        throughputSettings);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      TopicPartition partition = new TopicPartition(input, 0);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
       long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       long firstCommitAt = 0;
       long firstCommitted = 0;
       while (System.nanoTime() < deadline) {
-        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(appId)
-            .partitionsToOffsetAndMetadata().get().get(partition);
-        long done = committed == null ? 0 : committed.offset();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+            .partitionsToOffsetAndMetadata().get();
+        long done = 0;
+        for (int p = 0; p < partitions; p++) {
+          OffsetAndMetadata offset = committed.get(new TopicPartition(input, p));
+          done += offset == null ? 0 : offset.offset();
+        }
         long now = System.nanoTime();
         if (done > 0 && firstCommitAt == 0) {
           firstCommitAt = now;

@@ -9,7 +9,7 @@ import io.driftline.drift.ChildProcess;
 import io.driftline.drift.KafkaIo;
 import io.driftline.drift.TelemetryFixtures;
 import io.driftline.drift.TelemetryFixtures.Domain;
-import io.driftline.drift.TransactionalBroker;
+import io.driftline.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +83,7 @@ class RestartExactlyOnceTest {
 
   @Test
   void killMidStreamAndRestartLosesAndDuplicatesNoIncident() throws Exception {
-    String bootstrap = TransactionalBroker.bootstrap();
+    String bootstrap = KafkaTestBroker.bootstrap();
     String suffix = ".eos-" + UUID.randomUUID();
     String telemetry = "device.telemetry" + suffix;
     String incidents = "drift.incidents" + suffix;
