@@ -57,7 +57,7 @@ class DeviceAgentApplicationTest {
     try (OutputStream out = Files.newOutputStream(DIR.resolve("frames").resolve("a.png"))) {
       ImageOps.writePng(AgentFixtures.frame(new SplittableRandom(3)), out);
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> agent.frames() == 1);
+    await().atMost(Duration.ofSeconds(60)).alias("frame from the watched folder").until(() -> agent.frames() == 1);
 
     HttpResponse<String> health = HttpProbe.get(managementPort, "/actuator/health");
     HttpResponse<String> status = HttpProbe.get(managementPort, "/actuator/agent");

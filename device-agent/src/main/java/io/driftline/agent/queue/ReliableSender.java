@@ -70,8 +70,9 @@ public final class ReliableSender implements AutoCloseable {
     int timeout = (int) Math.max(2000, sendTimeout.toMillis());
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 5000));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout + 20);
-    // A device must not stall its frame loop for a missing broker: fail fast, the queue takes over.
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout, 3000));
+    // The frame thread must never wait for Kafka: without metadata (broker or topic missing) or
+    // buffer space, send fails at once and the disk queue takes over; the replayer retries with back-off.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
     return p;
   }
