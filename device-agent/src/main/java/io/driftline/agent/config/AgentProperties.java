@@ -218,7 +218,7 @@ public record AgentProperties(
    * @param oodWarmupFrames frames whose confident predictions build the class prototypes the OOD score uses
    */
   public record Hdc(
-      @DefaultValue("4096") int dimension,
+      @DefaultValue("1024") int dimension,
       @DefaultValue("0.6") double routingThreshold,
       @DefaultValue("500") int oodWarmupFrames) {
 
