@@ -21,10 +21,16 @@ public final class ScenarioSource implements FrameSource {
     this.description = description;
   }
 
-  /** Loads the scenario file (or the default scenario when {@code file} is null) for {@code deviceId}. */
+  /**
+   * Loads the scenario file (or the default scenario when {@code file} is null) as {@code deviceId}
+   * sees it; a device the scenario does not name plays the scenario's default stream.
+   */
   public static ScenarioSource load(@Nullable Path file, String deviceId) {
     Scenario scenario = file == null ? Scenarios.loadDefault() : Scenarios.load(file);
-    ScenarioStream stream = ScenarioStream.forDevice(scenario, deviceId, SourceResolver.standard());
+    SourceResolver resolver = SourceResolver.standard();
+    ScenarioStream stream = scenario.devices().containsKey(deviceId)
+        ? ScenarioStream.forDevice(scenario, deviceId, resolver)
+        : ScenarioStream.of(scenario, resolver.resolve(scenario.source(), null), resolver);
     return new ScenarioSource(stream, "scenario " + (file == null ? "default" : file.getFileName()) + " ("
         + stream.length() + " frames)");
   }
