@@ -1,0 +1,93 @@
+package io.driftline.agent;
+
+import io.driftline.core.bundle.Bundle;
+import io.driftline.core.bundle.BundleCodec;
+import io.driftline.core.bundle.BundleMetadata;
+import io.driftline.core.hdc.HdcEncoder;
+import io.driftline.core.hdc.Hypervector;
+import io.driftline.core.image.Image;
+import io.driftline.core.model.SyntheticStudents;
+import io.driftline.core.update.Adaptor;
+import io.driftline.core.update.DomainAdaptor;
+import io.driftline.core.update.Precision;
+import io.driftline.core.update.VisualPrompt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Students, frames and signed bundles for the agent's tests. */
+public final class AgentFixtures {
+
+  /** Feature width of the nano synthetic student. */
+  public static final int NANO_FEATURES = 64;
+
+  private AgentFixtures() {}
+
+  /** Writes the nano synthetic student to {@code dir/student-nano.onnx}. */
+  public static Path nanoStudent(Path dir) {
+    try {
+      Path file = dir.resolve("student-nano.onnx");
+      Files.write(file, SyntheticStudents.nano(7));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Random 28x28 grey frames. */
+  public static Image frame(SplittableRandom random) {
+    float[] pixels = new float[28 * 28];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) random.nextDouble();
+    }
+    return Image.wrap(1, 28, 28, pixels);
+  }
+
+  /**
+   * Builds a bundle for features of width {@code f} with {@code domains} adaptors (F -> 16 -> 10,
+   * INT8) whose prototypes are random codes of the default agent encoder's dimension {@code dimension}.
+   */
+  public static Bundle bundle(String id, long version, int f, int dimension, int domains) {
+    SplittableRandom random = new SplittableRandom(version * 31 + domains);
+    BundleMetadata metadata = new BundleMetadata(id, version, "student-nano:1", "0".repeat(64),
+        Instant.parse("2026-01-01T00:00:00Z"), Map.of("codeVersion", "test"));
+    Bundle.Builder builder = Bundle.builder().setMetadata(metadata)
+        .optPrompt(new VisualPrompt(new float[] {1.05f}, new float[] {-0.02f}, 7, 7, vector(49, random, 0.05)));
+    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(f).optDimension(dimension).build();
+    for (int d = 0; d < domains; d++) {
+      float[] features = vector(f, random, 1.0);
+      Hypervector prototype = encoder.encode(features);
+      Adaptor adaptor = Adaptor.of(List.of(matrix(16, f, random), matrix(10, 16, random)),
+          List.of(vector(16, random, 0.01), vector(10, random, 0.01)), Precision.INT8, false);
+      builder.optAdaptor(new DomainAdaptor("domain-" + d, prototype, adaptor));
+    }
+    return builder.build();
+  }
+
+  /** Encodes and signs a bundle. */
+  public static byte[] signed(Bundle bundle, PrivateKey key) {
+    return BundleCodec.encode(bundle, key);
+  }
+
+  private static float[][] matrix(int rows, int cols, SplittableRandom random) {
+    float[][] w = new float[rows][];
+    for (int r = 0; r < rows; r++) {
+      w[r] = vector(cols, random, Math.sqrt(2.0 / cols));
+    }
+    return w;
+  }
+
+  private static float[] vector(int size, SplittableRandom random, double std) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = (float) (std * random.nextGaussian());
+    }
+    return v;
+  }
+}
