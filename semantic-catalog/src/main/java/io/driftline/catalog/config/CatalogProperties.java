@@ -57,7 +57,7 @@ public record CatalogProperties(
       @DefaultValue("registry.events") String topic,
       @DefaultValue("semantic-catalog") String groupId,
       @DefaultValue("true") boolean declareTopic,
-      @DefaultValue("3") int partitions,
+      @DefaultValue("6") int partitions,
       @DefaultValue("2000") int maxPollRecords,
       @DefaultValue("500ms") Duration retryInterval,
       @DefaultValue("2") int retries) {}
