@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class PromptLearnerTest {
 
-  private static final Preprocessing PRE = Preprocessing.of(1f, 0.5f, 0.5f);
-  private static final ReferenceArchitecture.InputSpec SPEC =
+  static final Preprocessing PRE = Preprocessing.of(1f, 0.5f, 0.5f);
+  static final ReferenceArchitecture.InputSpec SPEC =
       new ReferenceArchitecture.InputSpec(1, 28, 28, List.of("a", "b", "c", "d"), PRE);
 
-  private static List<Image> blobs(int n, long seed) {
+  static List<Image> blobs(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     List<Image> frames = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -57,7 +57,7 @@ class PromptLearnerTest {
     return frames;
   }
 
-  private static List<Image> corrupt(List<Image> frames) {
+  static List<Image> corrupt(List<Image> frames) {
     List<Image> out = new ArrayList<>();
     for (Image f : frames) {
       float[] px = f.pixels().clone();
@@ -69,7 +69,7 @@ class PromptLearnerTest {
     return out;
   }
 
-  private static float[][] softmax(float[][] logits) {
+  static float[][] softmax(float[][] logits) {
     float[][] p = new float[logits.length][];
     for (int i = 0; i < logits.length; i++) {
       double max = Double.NEGATIVE_INFINITY;
@@ -90,24 +90,10 @@ class PromptLearnerTest {
   }
 
   /** The learner's weighted KL, recomputed on the device side (ONNX Runtime student, core prompt). */
-  private static double deviceLoss(StudentModel student, VisualPrompt prompt, List<Image> frames, float[][] teacher) {
-    float[][] unprompted = softmax(student.infer(frames).logits());
+  static double deviceLoss(StudentModel student, VisualPrompt prompt, List<Image> frames, float[][] teacher) {
+    double[] weights = PromptLoss.uncertaintyWeights(student.infer(frames).logits());
     List<Image> prompted = frames.stream().map(prompt::apply).toList();
-    float[][] q = softmax(student.infer(prompted).logits());
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < frames.size(); i++) {
-      double h = 0;
-      double kl = 0;
-      for (int k = 0; k < q[i].length; k++) {
-        h -= unprompted[i][k] > 0 ? unprompted[i][k] * Math.log(unprompted[i][k]) : 0;
-        kl += teacher[i][k] > 0 ? teacher[i][k] * (Math.log(teacher[i][k]) - Math.log(q[i][k])) : 0;
-      }
-      double w = h / Math.log(q[i].length) + 1e-6;
-      num += w * kl;
-      den += w;
-    }
-    return num / den;
+    return PromptLoss.weightedKl(teacher, student.infer(prompted).logits(), weights);
   }
 
   @Test
