@@ -98,7 +98,7 @@ public final class RidgeAdaptorTrainer {
     if (stats == null) {
       throw new IllegalArgumentException("unknown domain '" + domainId + "', known: " + domains());
     }
-    return new RidgeHead(matrix, stats.solve(lambda));
+    return new RidgeHead(matrix, stats.solve(lambda), stats, lambda);
   }
 
   /**
@@ -109,7 +109,7 @@ public final class RidgeAdaptorTrainer {
   public RidgeHead sharedHead() {
     RidgeStatistics all = new RidgeStatistics(projection.outputSize(), classes);
     domains.values().forEach(all::merge);
-    return new RidgeHead(matrix, all.solve(lambda));
+    return new RidgeHead(matrix, all.solve(lambda), all, lambda);
   }
 
   /** Hyper-parameters and sample counts, as lineage entries ({@code adaptor.*}). */

@@ -7,6 +7,7 @@ import io.driftline.core.update.DomainAdaptor;
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.QuantizedMatrix;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A solved RanPAC-style adaptor: {@code logits = Wᵀ·ReLU(R·f) + b}, kept in double precision on the
@@ -15,9 +16,14 @@ import java.util.List;
  */
 public final class RidgeHead {
 
+  /** Sign-refinement rounds of the 1-bit export. */
+  static final int BINARY_ROUNDS = 10;
+
   private final float[][] projection;
   private final double[][] weights;
   private final double[] bias;
+  private final @Nullable RidgeStatistics statistics;
+  private final double lambda;
 
   /**
    * Creates a head.
@@ -27,6 +33,15 @@ public final class RidgeHead {
    *     {@link RidgeStatistics#solve})
    */
   RidgeHead(float[][] projection, double[][] solution) {
+    this(projection, solution, null, 0);
+  }
+
+  /**
+   * Creates a head that keeps its statistics, so the 1-bit export can refit each output row's scale
+   * and bias to the data instead of using the generic {@code mean|w|} rule.
+   */
+  RidgeHead(
+      float[][] projection, double[][] solution, @Nullable RidgeStatistics statistics, double lambda) {
     int m = projection.length;
     if (solution.length != m + 1) {
       throw new IllegalArgumentException(
@@ -36,6 +51,8 @@ public final class RidgeHead {
     this.projection = projection;
     this.weights = new double[k][m];
     this.bias = solution[m].clone();
+    this.statistics = statistics;
+    this.lambda = lambda;
     for (int i = 0; i < m; i++) {
       for (int c = 0; c < k; c++) {
         weights[c][i] = solution[i][c];
@@ -91,16 +108,32 @@ public final class RidgeHead {
     return argmax(logits(features));
   }
 
-  /** Exports the head as a device adaptor at one weight precision (biases stay fp32). */
+  /**
+   * Exports the head as a device adaptor at one weight precision (biases stay fp32). For BINARY,
+   * when the head keeps its statistics, each output row keeps the signs of its ridge weights and
+   * gets the scale and bias that fit the training data best with those signs (closed form).
+   */
   public Adaptor toAdaptor(Precision precision) {
     float[][] w = new float[weights.length][];
+    float[] b = toFloat(bias);
     for (int k = 0; k < w.length; k++) {
       w[k] = toFloat(weights[k]);
+      if (precision == Precision.BINARY && statistics != null) {
+        double[] signs = new double[w[k].length];
+        for (int i = 0; i < signs.length; i++) {
+          signs[i] = weights[k][i] >= 0 ? 1 : -1;
+        }
+        double[] fit = statistics.fitBinaryRow(signs, k, lambda, BINARY_ROUNDS);
+        for (int i = 0; i < signs.length; i++) {
+          w[k][i] = (float) (fit[0] * signs[i]);
+        }
+        b[k] = (float) fit[1];
+      }
     }
     DenseLayer first =
         new DenseLayer(
             QuantizedMatrix.quantize(projection, precision), new float[projection.length]);
-    DenseLayer second = new DenseLayer(QuantizedMatrix.quantize(w, precision), toFloat(bias));
+    DenseLayer second = new DenseLayer(QuantizedMatrix.quantize(w, precision), b);
     return new Adaptor(List.of(first, second), false);
   }
 

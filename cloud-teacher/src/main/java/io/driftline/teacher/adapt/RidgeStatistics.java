@@ -139,6 +139,75 @@ public final class RidgeStatistics {
     return w;
   }
 
+  /**
+   * Refits one 1-bit output row: with the signs {@code s} fixed, finds the scale α and bias β that
+   * minimise {@code Σ w·(α·s·h + β − y_k)² + ridge·α²} from the stored statistics (a 2×2 system).
+   *
+   * @return {@code {α, β}}
+   */
+  double[] refitBinaryRow(double[] signs, int k, double lambda) {
+    double ss = 0;
+    double s1 = 0;
+    double sy = 0;
+    for (int i = 0; i < features; i++) {
+      double gs = 0;
+      for (int j = 0; j < features; j++) {
+        gs += gram[i][j] * signs[j];
+      }
+      ss += signs[i] * gs;
+      s1 += signs[i] * gram[i][features];
+      sy += signs[i] * classSums[i][k];
+    }
+    double n1 = gram[features][features];
+    double y1 = classSums[features][k];
+    double a11 = ss + lambda * totalWeight;
+    double a22 = n1 + 1e-12;
+    double det = a11 * a22 - s1 * s1;
+    return new double[] {(sy * a22 - s1 * y1) / det, (a11 * y1 - s1 * sy) / det};
+  }
+
+  /**
+   * Fits one 1-bit output row {@code α·s·h + β} to class k: starting from {@code signs}, alternates
+   * the closed-form (α, β) of {@link #refitBinaryRow} with coordinate-descent sweeps that flip a
+   * sign whenever that lowers the weighted squared error (computed from G and C, O(M²) a sweep).
+   *
+   * @param signs initial signs (±1), updated in place
+   * @return {@code {α, β}} for the final signs
+   */
+  double[] fitBinaryRow(double[] signs, int k, double lambda, int rounds) {
+    double[] fit = refitBinaryRow(signs, k, lambda);
+    for (int round = 0; round < rounds; round++) {
+      double alpha = fit[0];
+      double beta = fit[1];
+      double[] q = new double[features];
+      for (int i = 0; i < features; i++) {
+        double v = 0;
+        for (int j = 0; j < features; j++) {
+          v += gram[i][j] * signs[j];
+        }
+        q[i] = v;
+      }
+      int flips = 0;
+      for (int i = 0; i < features; i++) {
+        double li = 2 * alpha * beta * gram[i][features] - 2 * alpha * classSums[i][k];
+        double si = signs[i];
+        double delta = alpha * alpha * (-4 * si * q[i] + 4 * gram[i][i]) - 2 * si * li;
+        if (delta < -1e-12) {
+          for (int j = 0; j < features; j++) {
+            q[j] -= 2 * si * gram[j][i];
+          }
+          signs[i] = -si;
+          flips++;
+        }
+      }
+      fit = refitBinaryRow(signs, k, lambda);
+      if (flips == 0) {
+        break;
+      }
+    }
+    return fit;
+  }
+
   /** Number of random features. */
   public int features() {
     return features;

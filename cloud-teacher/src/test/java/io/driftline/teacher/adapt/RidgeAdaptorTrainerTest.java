@@ -155,7 +155,9 @@ class RidgeAdaptorTrainerTest {
     assertThat(fp32.dropPoints()).isZero();
     assertThat(fp32.accuracy()).isCloseTo(accuracy(head, SOURCE_TEST), org.assertj.core.data.Offset.offset(0.0051));
     assertThat(int8.dropPoints()).isLessThanOrEqualTo(1.0);
-    assertThat(bin.accuracy()).isGreaterThan(1.0 / SyntheticDomains.CLASSES);
+    // 1-bit head: signs refined by coordinate descent on the stored statistics, scale and bias
+    // refitted in closed form (plain sign x mean|w| lost 27 points on this data)
+    assertThat(bin.dropPoints()).isLessThanOrEqualTo(1.0);
     assertThat(fp32.bytes()).isGreaterThan(int8.bytes());
     assertThat(int8.bytes()).isGreaterThan(bin.bytes());
     Map<String, String> lineage = QuantizationCost.lineage(costs);
