@@ -108,7 +108,7 @@ class PromptLearnerTest {
       int logits = student.block().outputNames().indexOf("logits");
 
       PromptLearner.Result result = PromptLearner.learnWhiteBox(
-          student, PRE, logits, uploaded, teacher, new PromptLearner.Config(7, 7, 80, 0.05, 32, true, 5));
+          student, PRE, logits, uploaded, teacher, new PromptLearner.Config(7, 7, 80, 0.02, 32, true, 5));
 
       System.out.println("VPLU white-box (synthetic): " + result.lineage());
       assertThat(result.finalLoss()).isLessThan(0.2 * result.initialLoss());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Black-box SPSA prompt learning and the automatic white-box/black-box choice. */
 class PromptLearningTest {
 
-  private static final PromptLearner.Config WHITE = new PromptLearner.Config(7, 7, 40, 0.05, 32, true, 5);
+  private static final PromptLearner.Config WHITE = new PromptLearner.Config(7, 7, 40, 0.02, 32, true, 5);
   private static final SpsaPromptLearner.Config BLACK =
       new SpsaPromptLearner.Config(7, 7, 150, 0.05, 0.05, 2, 32, true, 5);
 
