@@ -18,7 +18,6 @@ import java.security.KeyPair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +162,5 @@ class PromptLearnerTest {
           .hasMessageContaining("larger than the frames");
       assertThatThrownBy(() -> new PromptLearner.Config(7, 7, 0, 0.05, 8, true, 5)).hasMessageContaining("positive");
     }
-    assertThat(Map.of()).isEmpty();
   }
 }
