@@ -37,18 +37,19 @@ final class DeviceProcessor implements Processor<String, DriftlineEvent, String,
   /** Most device states kept as objects per task (about 1.3 KB each). */
   static final int LIVE_STATES = 4_096;
 
-  private final Map<String, DeviceState> live = new LinkedHashMap<>(256, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, DeviceState> live;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
-      return size() > LIVE_STATES;
-    }
-  };
-
-  DeviceProcessor(DeviceMonitor monitor, DriftMetrics metrics) {
+  DeviceProcessor(DeviceMonitor monitor, DriftMetrics metrics, int liveStates) {
     this.monitor = monitor;
     this.metrics = metrics;
+    this.live = new LinkedHashMap<>(256, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, DeviceState> eldest) {
+        return size() > liveStates;
+      }
+    };
   }
 
   @Override
