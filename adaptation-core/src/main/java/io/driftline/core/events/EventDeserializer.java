@@ -67,9 +67,11 @@ public class EventDeserializer<T extends DriftlineEvent> implements Deserializer
       return null;
     }
     EventType expected = expectedType();
-    Object event = expected == EventType.DEVICE_SAMPLE
-        ? DeviceSampleCodec.decode(topic, data)
-        : EventJson.read(topic, data, expected.recordType().asSubclass(Record.class));
+    Object event = switch (expected) {
+      case DEVICE_SAMPLE -> DeviceSampleCodec.decode(topic, data);
+      case TELEMETRY_WINDOW -> TelemetryWindowJson.read(topic, data);
+      default -> EventJson.read(topic, data, expected.recordType().asSubclass(Record.class));
+    };
     @SuppressWarnings("unchecked")
     T typed = (T) event;
     return typed;

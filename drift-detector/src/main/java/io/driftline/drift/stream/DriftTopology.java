@@ -50,6 +50,12 @@ public final class DriftTopology {
   /** Adds the topology to {@code builder} and returns the stream of published incident events. */
   public static KStream<String, DriftIncident> build(StreamsBuilder builder, DriftProperties properties,
       DriftMetrics metrics) {
+    return build(builder, properties, metrics, DeviceProcessor.LIVE_STATES);
+  }
+
+  /** As {@link #build(StreamsBuilder, DriftProperties, DriftMetrics)}, keeping at most {@code liveStates} states as objects per task. */
+  static KStream<String, DriftIncident> build(StreamsBuilder builder, DriftProperties properties,
+      DriftMetrics metrics, int liveStates) {
     DriftProperties.Topics topics = properties.topics();
     Serde<DriftIncident> incidentSerde = EventSerdes.driftIncident();
     DeviceMonitor monitor = new DeviceMonitor(properties);
@@ -65,7 +71,7 @@ public final class DriftTopology {
         validated(builder, topics.incidents(), topics.incidentsDeadLetter(), DriftIncident.class, "incidents", metrics);
 
     KStream<String, DriftIncident> published = telemetry.merge(incidents, Named.as("device-inputs"))
-        .process(() -> new DeviceProcessor(monitor, metrics), Named.as("device-monitor"), DEVICE_STORE)
+        .process(() -> new DeviceProcessor(monitor, metrics, liveStates), Named.as("device-monitor"), DEVICE_STORE)
         .selectKey((deviceId, incident) -> COHORT_KEY, Named.as("to-cohorts"))
         .repartition(Repartitioned.<String, DriftIncident>as("cohort-input")
             .withKeySerde(Serdes.String()).withValueSerde(incidentSerde).withNumberOfPartitions(1))

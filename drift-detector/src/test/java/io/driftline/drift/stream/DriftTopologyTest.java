@@ -80,6 +80,36 @@ class DriftTopologyTest {
   }
 
   @Test
+  void aDeviceWhoseStateLeftTheLiveObjectsIsReadBackFromTheStoreWithTheSameOutcome(@TempDir Path otherDir) {
+    List<DriftIncident> direct = shiftOfCam1(harness, 0);
+    List<DriftIncident> evicted;
+    try (DriverHarness other = new DriverHarness(otherDir, Map.of(), 4)) {
+      evicted = shiftOfCam1(other, 10);
+    }
+    assertThat(direct).hasSize(1);
+    assertThat(evicted).isEqualTo(direct);
+  }
+
+  /** Sends cam-1 40 home then 40 drifted windows, with {@code others} other devices in between. */
+  private static List<DriftIncident> shiftOfCam1(DriverHarness target, int others) {
+    TelemetryFixtures cam = new TelemetryFixtures(17);
+    Domain start = cam.home();
+    Domain fog = cam.drifted(8);
+    for (long seq = 0; seq < 40; seq++) {
+      target.send(cam.window("cam-1", seq, start, null));
+    }
+    TelemetryFixtures filler = new TelemetryFixtures(99);
+    Domain fillerHome = filler.home();
+    for (int i = 0; i < others; i++) {
+      target.send(filler.window("filler-" + i, 0, fillerHome, null));
+    }
+    for (long seq = 40; seq < 80; seq++) {
+      target.send(cam.window("cam-1", seq, fog, null));
+    }
+    return target.published().stream().filter(e -> e.deviceId().equals("cam-1")).toList();
+  }
+
+  @Test
   void aSingleOutlierIsNotConfirmedByTheKsTest() {
     run("cam-1", 0, 40, home, null);
     harness.send(fixtures.window("cam-1", 40, fixtures.drifted(40), null));

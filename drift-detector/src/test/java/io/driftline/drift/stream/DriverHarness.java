@@ -38,9 +38,13 @@ final class DriverHarness implements AutoCloseable {
   }
 
   DriverHarness(Path stateDir, Map<String, String> settings) {
+    this(stateDir, settings, DeviceProcessor.LIVE_STATES);
+  }
+
+  DriverHarness(Path stateDir, Map<String, String> settings, int liveStates) {
     DriftProperties properties = DriftProperties.of(settings);
     StreamsBuilder builder = new StreamsBuilder();
-    DriftTopology.build(builder, properties, new DriftMetrics(meters));
+    DriftTopology.build(builder, properties, new DriftMetrics(meters), liveStates);
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-detector-test");
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
