@@ -259,7 +259,7 @@ class DriftBenchmark {
 
   private void throughput() throws Exception {
     int devices = 1_000;
-    int events = 200_000;
+    int events = Integer.getInteger("driftline.benchmark.events", 1_000_000);
     List<TelemetryWindow> windows = new ArrayList<>(events);
     TelemetryFixtures fixtures = new TelemetryFixtures(3);
     List<TelemetryFixtures.Domain> homes = new ArrayList<>();
