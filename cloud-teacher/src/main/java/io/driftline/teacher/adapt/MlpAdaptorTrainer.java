@@ -20,13 +20,15 @@ import org.jspecify.annotations.Nullable;
  * adds what a fixed random first layer cannot (most at small widths). This is also what lets the
  * zero-shot choice score an MLP without training it ({@link ZeroShotAdaptorChooser}).
  *
+ * <p>For the 1-bit export a second phase continues from the best network with quantization-aware
+ * training (every weight row seen as {@code sign × mean|w|}, the core BINARY rule, gradients passed
+ * straight through to the float weights), early-stopped on the same split; see
+ * {@link MlpHead#toAdaptor}.
+ *
  * <p>Everything is plain single-threaded Java seeded from one {@code seed}: the same inputs and
  * settings give bit-identical weights. Instances are immutable and may be shared.
  */
 public final class MlpAdaptorTrainer {
-
-  /** Ridge strength of the 1-bit first-layer fit: tiny, it only keeps the 2×2 systems regular. */
-  private static final double BINARY_LAYER_LAMBDA = 1e-6;
 
   private final int hiddenWidth;
   private final long seed;
@@ -88,36 +90,8 @@ public final class MlpAdaptorTrainer {
     RidgeHead start = ridge.domainHead("train");
     Network net = new Network(projection.matrix(), start.outputWeights(), start.outputBias());
 
-    double startLoss = validationCount > 0 ? net.loss(features, targets, weights, validation) : Double.NaN;
-    double bestLoss = startLoss;
-    Network best = net.copy();
-    int bestEpoch = 0;
-    int epochs = 0;
-    Adam adam = new Adam(net);
-    for (int epoch = 1; epoch <= maxEpochs; epoch++) {
-      epochs = epoch;
-      shuffle(train, random);
-      for (int from = 0; from < train.length; from += batchSize) {
-        int to = Math.min(train.length, from + batchSize);
-        Network grad = net.gradient(features, targets, weights, train, from, to);
-        if (grad != null) {
-          adam.step(net, grad, learningRate, weightDecay);
-        }
-      }
-      if (validationCount == 0) {
-        best = net;
-        bestEpoch = epoch;
-        continue;
-      }
-      double loss = net.loss(features, targets, weights, validation);
-      if (loss < bestLoss) {
-        bestLoss = loss;
-        best = net.copy();
-        bestEpoch = epoch;
-      } else if (epoch - bestEpoch >= patience) {
-        break;
-      }
-    }
+    Fit fp32 = fit(net, false, features, targets, weights, train, validation, random);
+    Fit binary = fit(fp32.best, true, features, targets, weights, train, validation, random);
 
     Map<String, String> lineage = new LinkedHashMap<>();
     lineage.put("adaptor.kind", "mlp");
@@ -128,65 +102,88 @@ public final class MlpAdaptorTrainer {
     lineage.put("adaptor.learningRate", Double.toString(learningRate));
     lineage.put("adaptor.weightDecay", Double.toString(weightDecay));
     lineage.put("adaptor.batchSize", Integer.toString(batchSize));
-    lineage.put("adaptor.epochs", Integer.toString(epochs));
-    lineage.put("adaptor.bestEpoch", Integer.toString(bestEpoch));
+    lineage.put("adaptor.epochs", Integer.toString(fp32.epochs));
+    lineage.put("adaptor.bestEpoch", Integer.toString(fp32.bestEpoch));
+    lineage.put("adaptor.binary.epochs", Integer.toString(binary.epochs));
+    lineage.put("adaptor.binary.bestEpoch", Integer.toString(binary.bestEpoch));
     lineage.put("adaptor.samples.train", Integer.toString(train.length));
     lineage.put("adaptor.samples.validation", Integer.toString(validationCount));
     if (validationCount > 0) {
-      lineage.put("adaptor.validationLoss.start", format(startLoss));
-      lineage.put("adaptor.validationLoss.best", format(bestLoss));
+      lineage.put("adaptor.validationLoss.start", format(fp32.startLoss));
+      lineage.put("adaptor.validationLoss.best", format(fp32.bestLoss));
+      lineage.put("adaptor.binary.validationLoss.start", format(binary.startLoss));
+      lineage.put("adaptor.binary.validationLoss.best", format(binary.bestLoss));
     }
-    return withBinaryExport(best, features, targets, weights, lineage);
+    return withBinaryExport(fp32.best, binary.best, features, targets, weights, lineage);
+  }
+
+  /** Result of one training phase. */
+  private record Fit(Network best, int epochs, int bestEpoch, double startLoss, double bestLoss) {}
+
+  /**
+   * Runs Adam epochs from {@code start} (not modified) with early stopping on the validation split.
+   * With {@code binary}, forward and backward passes see every weight row as the device stores it
+   * at 1 bit ({@code sign × mean|w|}) and the gradient updates the float weights (straight-through
+   * estimator), i.e. quantization-aware training.
+   */
+  private Fit fit(
+      Network start, boolean binary, float[][] features, float[][] targets, double[] weights,
+      int[] train, int[] validation, SplittableRandom random) {
+    Network net = start.copy();
+    double startLoss =
+        validation.length > 0 ? net.view(binary).loss(features, targets, weights, validation) : Double.NaN;
+    double bestLoss = startLoss;
+    Network best = net.copy();
+    int bestEpoch = 0;
+    int epochs = 0;
+    Adam adam = new Adam(net);
+    for (int epoch = 1; epoch <= maxEpochs; epoch++) {
+      epochs = epoch;
+      shuffle(train, random);
+      for (int from = 0; from < train.length; from += batchSize) {
+        int to = Math.min(train.length, from + batchSize);
+        Network grad = net.view(binary).gradient(features, targets, weights, train, from, to);
+        if (grad != null) {
+          adam.step(net, grad, learningRate, weightDecay);
+        }
+      }
+      if (validation.length == 0) {
+        best = net.copy();
+        bestEpoch = epoch;
+        continue;
+      }
+      double loss = net.view(binary).loss(features, targets, weights, validation);
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        best = net.copy();
+        bestEpoch = epoch;
+      } else if (epoch - bestEpoch >= patience) {
+        break;
+      }
+    }
+    return new Fit(best, epochs, bestEpoch, startLoss, bestLoss);
   }
 
   /**
-   * Prepares the 1-bit export. First layer: each hidden unit {@code j} keeps the signs of its
-   * weights and gets the scale α and bias β for which {@code α·sᵀf + β} best fits (weighted least
-   * squares, then sign coordinate descent) the trained pre-activation {@code w_jᵀf + b_j} on the
-   * training samples, i.e. the 1-bit rule of the ridge head applied with the pre-activations as
-   * targets. Output layer: the statistics of the hidden features the device computes with that
-   * 1-bit layer, so {@link MlpHead#toAdaptor} can refit it to what the device will see.
+   * Prepares the 1-bit export from the quantization-aware network {@code binary}: its first layer is
+   * exported with the core rule it was trained under; the output layer is refitted by
+   * {@link MlpHead#toAdaptor} from the statistics, gathered here, of the hidden features the device
+   * computes with that 1-bit first layer on all samples.
    */
   private MlpHead withBinaryExport(
-      Network net, float[][] features, float[][] targets, double[] weights, Map<String, String> lineage) {
-    int inputs = features[0].length;
-    RidgeStatistics preActivations = new RidgeStatistics(inputs, hiddenWidth);
-    double[] f = new double[inputs];
-    float[] z = new float[hiddenWidth];
-    for (int i = 0; i < features.length; i++) {
-      for (int c = 0; c < inputs; c++) {
-        f[c] = features[i][c];
-      }
-      for (int j = 0; j < hiddenWidth; j++) {
-        double s = net.b1[j];
-        for (int c = 0; c < inputs; c++) {
-          s += net.w1[j][c] * f[c];
-        }
-        z[j] = (float) s;
-      }
-      preActivations.add(f, z, weights[i]);
-    }
-    float[][] binaryW1 = new float[hiddenWidth][inputs];
-    double[] binaryB1 = new double[hiddenWidth];
+      Network fp32, Network binary, float[][] features, float[][] targets, double[] weights,
+      Map<String, String> lineage) {
+    float[][] binaryW1 = new float[hiddenWidth][];
     for (int j = 0; j < hiddenWidth; j++) {
-      double[] signs = new double[inputs];
-      for (int c = 0; c < inputs; c++) {
-        signs[c] = net.w1[j][c] >= 0 ? 1 : -1;
-      }
-      double[] fit = preActivations.fitBinaryRow(signs, j, BINARY_LAYER_LAMBDA, RidgeHead.BINARY_ROUNDS);
-      // the device stores |α| and the signs; a negative α flips them
-      for (int c = 0; c < inputs; c++) {
-        binaryW1[j][c] = (float) (fit[0] * signs[c]);
-      }
-      binaryB1[j] = fit[1];
+      binaryW1[j] = RidgeHead.toFloat(binary.w1[j]);
     }
     float[][] deviceW1 = QuantizedMatrix.quantize(binaryW1, Precision.BINARY).dequantize();
     RidgeStatistics hidden = new RidgeStatistics(hiddenWidth, targets[0].length);
     for (int i = 0; i < features.length; i++) {
-      hidden.add(MlpHead.hidden(deviceW1, binaryB1, features[i]), targets[i], weights[i]);
+      hidden.add(MlpHead.hidden(deviceW1, binary.b1, features[i]), targets[i], weights[i]);
     }
     return new MlpHead(
-        net.w1, net.b1, net.w2, net.b2, binaryW1, binaryB1, hidden, lambda, lineage);
+        fp32.w1, fp32.b1, fp32.w2, fp32.b2, binaryW1, binary.b1.clone(), hidden, lambda, lineage);
   }
 
   private static String format(double v) {
@@ -261,6 +258,27 @@ public final class MlpAdaptorTrainer {
 
     Network copy() {
       return new Network(deepCopy(w1), b1.clone(), deepCopy(w2), b2.clone());
+    }
+
+    /** This network, or with {@code binary} its weights as the device stores them at 1 bit. */
+    Network view(boolean binary) {
+      return binary ? new Network(binarize(w1), b1, binarize(w2), b2) : this;
+    }
+
+    /** The core BINARY rule per row: {@code mean|w| × sign(w)}, with 0 counted as positive. */
+    private static double[][] binarize(double[][] m) {
+      double[][] out = new double[m.length][m[0].length];
+      for (int r = 0; r < m.length; r++) {
+        double scale = 0;
+        for (double v : m[r]) {
+          scale += Math.abs(v);
+        }
+        scale /= m[r].length;
+        for (int c = 0; c < m[r].length; c++) {
+          out[r][c] = m[r][c] >= 0 ? scale : -scale;
+        }
+      }
+      return out;
     }
 
     /** Hidden pre-activations and output probabilities of one sample. */

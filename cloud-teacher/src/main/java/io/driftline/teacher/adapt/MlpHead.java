@@ -96,12 +96,12 @@ public final class MlpHead {
   /**
    * Exports the head as a device adaptor at one weight precision (biases stay fp32).
    *
-   * <p>FP32 and INT8 quantize both layers with the core rules. BINARY fits each hidden unit's 1-bit
-   * row (signs, scale, bias) to its trained pre-activation on the training samples, then refits the
-   * output layer to the hidden features the device computes with that 1-bit layer: the closed-form
-   * ridge solution, then per row the sign coordinate descent with closed-form scale and bias of the
-   * ridge adaptor's 1-bit export ({@link RidgeHead#headLayer}). Both are plain core BINARY layers,
-   * so the device needs nothing new.
+   * <p>FP32 and INT8 quantize both layers of the trained network with the core rules. BINARY takes
+   * the first layer of the quantization-aware network (trained under the core 1-bit rule) and refits
+   * the output layer to the hidden features the device computes with it on the training samples:
+   * the closed-form ridge solution, then per row the sign coordinate descent with closed-form scale
+   * and bias of the ridge adaptor's 1-bit export ({@link RidgeHead#headLayer}). Both are plain core
+   * BINARY layers, so the device needs nothing new.
    */
   public Adaptor toAdaptor(Precision precision) {
     if (precision != Precision.BINARY) {

@@ -84,6 +84,7 @@ class MlpAdaptorTrainerTest {
   void sameSeedGivesIdenticalWeightsAndAnotherSeedDoesNot() {
     assertThat(train(3).toAdaptor(Precision.FP32)).isEqualTo(train(3).toAdaptor(Precision.FP32));
     assertThat(train(3).toAdaptor(Precision.BINARY)).isEqualTo(train(3).toAdaptor(Precision.BINARY));
+    assertThat(train(3).lineage()).isEqualTo(train(3).lineage());
     assertThat(train(4).toAdaptor(Precision.FP32)).isNotEqualTo(train(3).toAdaptor(Precision.FP32));
   }
 
@@ -97,9 +98,10 @@ class MlpAdaptorTrainerTest {
     System.out.println("mlp quantization cost (synthetic): " + costs + "; plain rounding: " + plain);
     assertThat(costs.get(0).accuracy()).isEqualTo(plain.get(0).accuracy());
     assertThat(costs.get(1).dropPoints()).isLessThanOrEqualTo(1.0);
-    // 16 inputs per 1-bit row is crude: the fitted export loses a few points, plain rounding more
-    assertThat(costs.get(2).dropPoints()).isLessThanOrEqualTo(10.0);
-    assertThat(costs.get(2).accuracy()).isGreaterThan(plain.get(2).accuracy() + 0.05);
+    // 16 inputs per 1-bit row is crude: quantization-aware training plus the refitted output layer
+    // lost 3 points here, plain rounding of the float network 18
+    assertThat(costs.get(2).dropPoints()).isLessThanOrEqualTo(5.0);
+    assertThat(costs.get(2).accuracy()).isGreaterThan(plain.get(2).accuracy() + 0.1);
     assertThat(costs.get(0).bytes()).isGreaterThan(costs.get(1).bytes());
     assertThat(costs.get(1).bytes()).isGreaterThan(costs.get(2).bytes());
   }
