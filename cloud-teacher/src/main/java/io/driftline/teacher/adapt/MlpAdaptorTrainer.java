@@ -2,6 +2,7 @@ package io.driftline.teacher.adapt;
 
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.QuantizedMatrix;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -75,8 +76,8 @@ public final class MlpAdaptorTrainer {
     SplittableRandom random = new SplittableRandom(seed);
     int[] order = permutation(n, random);
     int validationCount = (int) Math.round(n * validationFraction);
-    int[] validation = java.util.Arrays.copyOfRange(order, 0, validationCount);
-    int[] train = java.util.Arrays.copyOfRange(order, validationCount, n);
+    int[] validation = Arrays.copyOfRange(order, 0, validationCount);
+    int[] train = Arrays.copyOfRange(order, validationCount, n);
     if (weightOf(train, weights) <= 0 || (validationCount > 0 && weightOf(validation, weights) <= 0)) {
       throw new IllegalArgumentException(
           n + " samples split into " + train.length + " for training and " + validationCount
@@ -350,7 +351,7 @@ public final class MlpAdaptorTrainer {
         for (float v : y) {
           ySum += v;
         }
-        java.util.Arrays.fill(dz1, 0);
+        Arrays.fill(dz1, 0);
         for (int k = 0; k < p.length; k++) {
           double dz2 = w * (p[k] * ySum - y[k]);
           g.b2[k] += dz2;

@@ -21,8 +21,9 @@ final class RidgeLeaveOneOut {
    *     their target's argmax
    * @param press weighted mean squared left-out residual {@code Σ wᵢ‖yᵢ − ŷ₋ᵢ‖² / Σ wᵢ}
    * @param predictions left-out predictions {@code [n][K]} (zero rows for weight-0 samples)
+   * @param solution the full-data ridge solution {@code [M + 1][K]} (see {@link RidgeStatistics#solve})
    */
-  record Result(double errorRate, double press, double[][] predictions) {}
+  record Result(double errorRate, double press, double[][] predictions, double[][] solution) {}
 
   /**
    * Computes the leave-one-out predictions of the ridge solved from {@code stats}.
@@ -33,7 +34,7 @@ final class RidgeLeaveOneOut {
   static Result compute(
       RidgeStatistics stats, double lambda, double[][] h, float[][] targets, double[] weights) {
     double[][] l = stats.cholesky(lambda);
-    double[][] solution = stats.solve(lambda);
+    double[][] solution = stats.solve(l);
     int m = stats.features();
     int classes = stats.classes();
     double[][] predictions = new double[h.length][classes];
@@ -77,6 +78,6 @@ final class RidgeLeaveOneOut {
       press += w * residual;
       total += w;
     }
-    return new Result(wrong / total, press / total, predictions);
+    return new Result(wrong / total, press / total, predictions, solution);
   }
 }

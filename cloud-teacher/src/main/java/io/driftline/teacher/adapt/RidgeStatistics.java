@@ -94,7 +94,11 @@ public final class RidgeStatistics {
    * @throws IllegalStateException if no sample was added
    */
   public double[][] solve(double lambda) {
-    double[][] l = cholesky(lambda);
+    return solve(cholesky(lambda));
+  }
+
+  /** Solves with a factor from {@link #cholesky}, so a caller that needs both factors only once. */
+  double[][] solve(double[][] l) {
     int n = features + 1;
     double[][] w = new double[n][classes];
     double[] column = new double[n];

@@ -139,7 +139,7 @@ public final class ZeroShotAdaptorChooser {
     }
     for (double lambda : lambdas) {
       RidgeLeaveOneOut.Result loo = RidgeLeaveOneOut.compute(stats, lambda, h, targets, weights);
-      double[][] solution = stats.solve(lambda);
+      double[][] solution = loo.solution();
       double fp32Accuracy = Double.NaN;
       for (Precision p : fitting) {
         Adaptor exported = export(projection, solution, stats, lambda, p);
