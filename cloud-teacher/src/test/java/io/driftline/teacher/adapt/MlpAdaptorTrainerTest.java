@@ -71,8 +71,8 @@ class MlpAdaptorTrainerTest {
     double ridgeAccuracy = accuracy(ridge.domainHead("fog").toAdaptor(Precision.FP32), FOG_TEST);
     System.out.println("synthetic fog, width " + WIDTH + ": ridge start " + ridgeAccuracy + ", mlp "
         + mlpAccuracy + ", " + mlp.lineage());
-    // a 256-feature ridge reaches 0.76 on this domain (its noise caps accuracy near 0.83); an
-    // 8-unit random first layer is far too narrow, SGD makes 8 units enough
+    // the domain's noise caps accuracy near 0.83; an 8-unit random first layer is far too narrow
+    // for the ridge, SGD makes 8 units enough
     assertThat(mlpAccuracy).isGreaterThan(0.78);
     assertThat(mlpAccuracy).isGreaterThan(ridgeAccuracy + 0.1);
     assertThat(Double.parseDouble(mlp.lineage().get("adaptor.validationLoss.best")))
