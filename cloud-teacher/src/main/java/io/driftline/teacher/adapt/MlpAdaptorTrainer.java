@@ -327,7 +327,8 @@ public final class MlpAdaptorTrainer {
     }
 
     /** Gradient of the loss over samples {@code idx[from, to)}, or null if they weigh nothing. */
-    @Nullable Network gradient(float[][] features, float[][] targets, double[] weights, int[] idx, int from, int to) {
+    @Nullable Network gradient(
+        float[][] features, float[][] targets, double[] weights, int[] idx, int from, int to) {
       double batchWeight = 0;
       for (int b = from; b < to; b++) {
         batchWeight += weights[idx[b]];
