@@ -114,6 +114,29 @@ public final class RidgeHead {
    * gets the scale and bias that fit the training data best with those signs (closed form).
    */
   public Adaptor toAdaptor(Precision precision) {
+    DenseLayer first =
+        new DenseLayer(
+            QuantizedMatrix.quantize(projection, precision), new float[projection.length]);
+    return new Adaptor(List.of(first, headLayer(weights, bias, statistics, lambda, precision)), false);
+  }
+
+  /**
+   * Builds a linear output layer {@code W·h + b} at one precision. For BINARY with the statistics of
+   * {@code h} at hand, each row keeps the signs of its weights and gets the scale and bias that fit
+   * the data best with those signs (sign coordinate descent and closed-form scale and bias, see
+   * {@link RidgeStatistics#fitBinaryRow}); otherwise the generic core quantization applies.
+   *
+   * @param weights {@code [K][M]}
+   * @param bias {@code [K]}
+   * @param statistics statistics of the layer's inputs {@code h} against the targets, or null
+   * @param lambda the ridge strength the statistics are solved with
+   */
+  static DenseLayer headLayer(
+      double[][] weights,
+      double[] bias,
+      @Nullable RidgeStatistics statistics,
+      double lambda,
+      Precision precision) {
     float[][] w = new float[weights.length][];
     float[] b = toFloat(bias);
     for (int k = 0; k < w.length; k++) {
@@ -130,11 +153,17 @@ public final class RidgeHead {
         b[k] = (float) fit[1];
       }
     }
-    DenseLayer first =
-        new DenseLayer(
-            QuantizedMatrix.quantize(projection, precision), new float[projection.length]);
-    DenseLayer second = new DenseLayer(QuantizedMatrix.quantize(w, precision), b);
-    return new Adaptor(List.of(first, second), false);
+    return new DenseLayer(QuantizedMatrix.quantize(w, precision), b);
+  }
+
+  /** Output weights {@code [K][M]} (not copied; package-private for warm starts). */
+  double[][] outputWeights() {
+    return weights;
+  }
+
+  /** Output bias {@code [K]} (not copied). */
+  double[] outputBias() {
+    return bias;
   }
 
   /** Exports the head as a device domain adaptor with the domain's HDC prototype. */
@@ -162,7 +191,7 @@ public final class RidgeHead {
     return best;
   }
 
-  private static float[] toFloat(double[] v) {
+  static float[] toFloat(double[] v) {
     float[] f = new float[v.length];
     for (int i = 0; i < v.length; i++) {
       f[i] = (float) v[i];

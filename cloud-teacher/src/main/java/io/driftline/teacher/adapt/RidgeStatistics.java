@@ -94,11 +94,37 @@ public final class RidgeStatistics {
    * @throws IllegalStateException if no sample was added
    */
   public double[][] solve(double lambda) {
+    return solve(cholesky(lambda));
+  }
+
+  /** Solves with a factor from {@link #cholesky}, so a caller that needs both factors only once. */
+  double[][] solve(double[][] l) {
+    int n = features + 1;
+    double[][] w = new double[n][classes];
+    double[] column = new double[n];
+    for (int k = 0; k < classes; k++) {
+      for (int i = 0; i < n; i++) {
+        column[i] = classSums[i][k];
+      }
+      forwardSubstitute(l, column);
+      backSubstitute(l, column);
+      for (int i = 0; i < n; i++) {
+        w[i][k] = column[i];
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Lower Cholesky factor {@code L} of {@code G + λ·n·I} ({@code n} the total sample weight), the
+   * matrix {@link #solve} inverts; the closed-form leave-one-out score reads leverages from it.
+   */
+  double[][] cholesky(double lambda) {
     if (samples == 0) {
       throw new IllegalStateException("no samples: cannot solve an empty ridge regression");
     }
-    if (!(lambda > 0)) {
-      throw new IllegalArgumentException("ridge lambda must be > 0, got " + lambda);
+    if (!(lambda > 0) || Double.isInfinite(lambda)) {
+      throw new IllegalArgumentException("ridge lambda must be finite and > 0, got " + lambda);
     }
     int n = features + 1;
     double ridge = lambda * totalWeight;
@@ -118,25 +144,30 @@ public final class RidgeStatistics {
         }
       }
     }
-    double[][] w = new double[n][classes];
-    double[] y = new double[n];
-    for (int k = 0; k < classes; k++) {
-      for (int i = 0; i < n; i++) {
-        double s = classSums[i][k];
-        for (int j = 0; j < i; j++) {
-          s -= l[i][j] * y[j];
-        }
-        y[i] = s / l[i][i];
+    return l;
+  }
+
+  /** Overwrites {@code v} with {@code L⁻¹·v} for a lower-triangular {@code L}. */
+  static void forwardSubstitute(double[][] l, double[] v) {
+    for (int i = 0; i < v.length; i++) {
+      double s = v[i];
+      double[] li = l[i];
+      for (int j = 0; j < i; j++) {
+        s -= li[j] * v[j];
       }
-      for (int i = n - 1; i >= 0; i--) {
-        double s = y[i];
-        for (int j = i + 1; j < n; j++) {
-          s -= l[j][i] * w[j][k];
-        }
-        w[i][k] = s / l[i][i];
-      }
+      v[i] = s / li[i];
     }
-    return w;
+  }
+
+  /** Overwrites {@code v} with {@code L⁻ᵀ·v} for a lower-triangular {@code L}. */
+  static void backSubstitute(double[][] l, double[] v) {
+    for (int i = v.length - 1; i >= 0; i--) {
+      double s = v[i];
+      for (int j = i + 1; j < v.length; j++) {
+        s -= l[j][i] * v[j];
+      }
+      v[i] = s / l[i][i];
+    }
   }
 
   /**

@@ -177,7 +177,7 @@ class RidgeAdaptorTrainerTest {
         .hasMessageContaining("lambda");
   }
 
-  private static Hypervector randomHv(long seed) {
+  static Hypervector randomHv(long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     long[] w = new long[4];
     for (int i = 0; i < w.length; i++) {
