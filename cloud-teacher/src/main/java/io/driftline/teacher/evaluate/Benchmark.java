@@ -361,12 +361,11 @@ public final class Benchmark {
     List<DeviceSample> chosen = new ArrayList<>();
     for (int start = 0; start < samples.size(); start += WINDOW_FRAMES) {
       List<Candidate> window = new ArrayList<>();
+      // Every frame of the window is offered, so the quota is floor(budget × window frames) as the policy
+      // documents; the sampler itself skips frames below the minimum score.
       for (DeviceSample s : samples.subList(start, Math.min(samples.size(), start + WINDOW_FRAMES))) {
-        // frames whose score misses the minimum never become candidates on the device either
-        if (policy.score(s.uncertainty(), s.oodScore()) >= policy.minScore()) {
-          window.add(new Candidate(s.frameIndex(), s.uncertainty(), s.oodScore(), s.hypervector(),
-              DeviceSampleCodec.encodedSize(s)));
-        }
+        window.add(new Candidate(s.frameIndex(), s.uncertainty(), s.oodScore(), s.hypervector(),
+            DeviceSampleCodec.encodedSize(s)));
       }
       sampler.select(window, Duration.ofSeconds(10)).chosen().forEach(c -> chosen.add(byIndex.get(c.frameIndex())));
     }

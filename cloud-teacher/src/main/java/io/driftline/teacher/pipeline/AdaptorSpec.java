@@ -22,8 +22,11 @@ import java.util.Map;
  */
 public record AdaptorSpec(int randomFeatures, double lambda, long projectionSeed, boolean residual, String chosenBy) {
 
-  /** Default random features. */
-  public static final int DEFAULT_RANDOM_FEATURES = 512;
+  /**
+   * Default random features: 256 keeps one fp32 domain adaptor (the stored 256×F projection plus the
+   * head, about 140 KB for 128 features) within the device agent's default 256 KiB adaptor budget.
+   */
+  public static final int DEFAULT_RANDOM_FEATURES = 256;
 
   /** Default ridge strength. */
   public static final double DEFAULT_LAMBDA = 0.1;
@@ -44,7 +47,7 @@ public record AdaptorSpec(int randomFeatures, double lambda, long projectionSeed
     }
   }
 
-  /** The fixed defaults: 512 random features, λ = 0.1, seed 7, residual. */
+  /** The fixed defaults: 256 random features, λ = 0.1, seed 7, residual. */
   public static AdaptorSpec defaults() {
     return new AdaptorSpec(DEFAULT_RANDOM_FEATURES, DEFAULT_LAMBDA, DEFAULT_PROJECTION_SEED, true, "fixed-defaults");
   }
