@@ -108,7 +108,7 @@ class EvaluateTest {
         "unknown corruption family 'foggy'");
     assertCliError(new String[] {"--models", dir.resolve("models").toString(), "--budgets", "5,abc"}, "percentages");
     assertCliError(new String[] {"--models", dir.resolve("models").toString(), "--budgets", "150"}, "(0, 100]");
-    assertCliError(new String[] {"--models", dir.resolve("models").toString(), "--main-budget", "20"},
+    assertCliError(new String[] {"--models", dir.resolve("models").toString(), "--budgets", "5", "--main-budget", "20"},
         "not among --budgets");
     assertCliError(new String[] {"--models", dir.resolve("models").toString(), "--student", "student-nano"},
         "has no student-nano.onnx");
