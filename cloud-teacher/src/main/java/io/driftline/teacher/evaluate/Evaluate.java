@@ -59,8 +59,11 @@ public final class Evaluate {
       return 2;
     }
     try {
+      // Recorded in the outputs: absolute paths are cut to their last name, so no machine's layout leaks into docs.
       List<String> command = new ArrayList<>(List.of("evaluate"));
-      command.addAll(Arrays.asList(args));
+      for (String arg : args) {
+        command.add(arg.startsWith("/") ? Path.of(arg).getFileName().toString() : arg);
+      }
       BenchmarkReport report = new Benchmark(options, out::println).run(command);
       new ReportWriter(options.out()).write(report, options.doc());
       out.println("evaluate: wrote " + options.out().resolve(ReportWriter.JSON) + " in "
