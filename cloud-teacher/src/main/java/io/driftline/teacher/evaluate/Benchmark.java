@@ -101,6 +101,7 @@ public final class Benchmark {
   /** Runs the benchmark. */
   public BenchmarkReport run(List<String> commandLine) throws IOException {
     long start = System.nanoTime();
+    String codeVersion = io.driftline.teacher.bootstrap.CodeVersion.detect(); // the code that runs, before anyone edits
     Path studentFile = options.models().resolve(options.student() + ".onnx");
     Path teacherFile = options.models().resolve("teacher.onnx");
     byte[] studentOnnx = Files.readAllBytes(studentFile);
@@ -234,7 +235,7 @@ public final class Benchmark {
       run.put("warmupFrames", warmup);
       run.put("promptSteps", options.quick() ? 30 : PipelineConfig.DEFAULT_WHITE_BOX.steps());
       run.put("adaptor", io.driftline.teacher.pipeline.AdaptorSpec.defaults().lineage());
-      run.put("codeVersion", io.driftline.teacher.bootstrap.CodeVersion.detect());
+      run.put("codeVersion", codeVersion);
       run.put("startedAt", Instant.now().minusNanos(System.nanoTime() - start).toString());
       run.put("wallSeconds", round((System.nanoTime() - start) / 1e9, 1));
       run.put("loadAverage", loadAverage());

@@ -305,9 +305,9 @@ public final class ReportWriter {
     String[] names = {"source", "prompt", "adaptor", "prompt + adaptor", "teacher"};
     for (int i = 0; i < names.length; i++) {
       g.setColor(COLORS[i]);
-      g.fillRect(x0 + 10 + i * 120, 22, 10, 10);
+      g.fillRect(x0 + 10 + i * 150, 22, 10, 10);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(names[i], x0 + 24 + i * 120, 32);
+      g.drawString(names[i], x0 + 24 + i * 150, 32);
     }
     for (int di = 0; di < domains.size(); di++) {
       BenchmarkReport.DomainResult d = domains.get(di);
