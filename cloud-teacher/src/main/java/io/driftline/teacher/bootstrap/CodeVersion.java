@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** Finds the version of the code that is running, for provenance in model cards. */
-final class CodeVersion {
+public final class CodeVersion {
 
   /** System property that overrides the detected version. */
-  static final String PROPERTY = "driftline.code-version";
+  public static final String PROPERTY = "driftline.code-version";
 
   private CodeVersion() {}
 
@@ -17,7 +17,7 @@ final class CodeVersion {
    * ({@code -dirty} when it has uncommitted changes), else the jar's implementation version, else
    * {@code unknown}.
    */
-  static String detect() {
+  public static String detect() {
     String configured = System.getProperty(PROPERTY);
     if (configured != null && !configured.isBlank()) {
       return configured;

@@ -1,0 +1,208 @@
+package io.driftline.teacher.pipeline;
+
+import io.driftline.core.update.Precision;
+import io.driftline.teacher.adapt.GatePolicy;
+import io.driftline.teacher.adapt.PromptLearner;
+import io.driftline.teacher.adapt.PromptLearning;
+import io.driftline.teacher.adapt.SpsaPromptLearner;
+import io.driftline.teacher.label.PseudoLabelPolicy;
+
+/**
+ * Settings of an {@link AdaptationPipeline}; {@link #builder()} starts from the documented defaults.
+ *
+ * @param promptEnabled learn a visual prompt (ablation switch)
+ * @param adaptorEnabled learn per-domain adaptors (ablation switch)
+ * @param sourceAnchors add source samples (even positions, as many as training uploads and at least 16), with
+ *     the teacher's labels, to prompt learning, so the one prompt every frame gets must also keep the source
+ *     domain right
+ * @param promptMode white-box, black-box or automatic choice
+ * @param whiteBox white-box prompt learning settings
+ * @param blackBox black-box prompt learning settings
+ * @param labelPolicy how teacher outputs become targets
+ * @param chooser picks the adaptor spec (the seam for a budgeted chooser)
+ * @param precision the device's weight precision; the bundle carries adaptors at this precision
+ * @param gate the no-regression gate policy
+ * @param heldOutFraction share of each domain's uploads kept out of training for the gate (at least one)
+ * @param hdcDimension bits of the bundle's HDC encoder
+ * @param routingThreshold routing threshold the device applies (the gate replays the device with it)
+ * @param seed seed of the held-out split
+ */
+public record PipelineConfig(
+    boolean promptEnabled,
+    boolean adaptorEnabled,
+    boolean sourceAnchors,
+    PromptLearning.Mode promptMode,
+    PromptLearner.Config whiteBox,
+    SpsaPromptLearner.Config blackBox,
+    PseudoLabelPolicy labelPolicy,
+    AdaptorChooser chooser,
+    Precision precision,
+    GatePolicy gate,
+    double heldOutFraction,
+    int hdcDimension,
+    double routingThreshold,
+    long seed) {
+
+  /** Default white-box prompt learning: 7×7 prompt, 150 Adam steps at 0.02, batch 32, uncertainty weighting. */
+  public static final PromptLearner.Config DEFAULT_WHITE_BOX = new PromptLearner.Config(7, 7, 150, 0.02, 32, true, 5);
+
+  /** Default black-box prompt learning: 7×7 prompt, 200 SPSA-GC steps, a = c = 0.05, q = 2, batch 32. */
+  public static final SpsaPromptLearner.Config DEFAULT_BLACK_BOX =
+      new SpsaPromptLearner.Config(7, 7, 200, 0.05, 0.05, 2, 32, true, 5);
+
+  /** Checks the values. */
+  public PipelineConfig {
+    if (!promptEnabled && !adaptorEnabled) {
+      throw new IllegalArgumentException("enable the prompt, the adaptor or both: with neither there is nothing to adapt");
+    }
+    if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
+      throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + heldOutFraction);
+    }
+    if (hdcDimension < 64) {
+      throw new IllegalArgumentException("HDC dimension must be >= 64, got " + hdcDimension);
+    }
+    if (!(routingThreshold >= 0 && routingThreshold <= 1)) {
+      throw new IllegalArgumentException("routing threshold must be in [0, 1], got " + routingThreshold);
+    }
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder initialised from this config. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.promptEnabled = promptEnabled;
+    b.adaptorEnabled = adaptorEnabled;
+    b.sourceAnchors = sourceAnchors;
+    b.promptMode = promptMode;
+    b.whiteBox = whiteBox;
+    b.blackBox = blackBox;
+    b.labelPolicy = labelPolicy;
+    b.chooser = chooser;
+    b.precision = precision;
+    b.gate = gate;
+    b.heldOutFraction = heldOutFraction;
+    b.hdcDimension = hdcDimension;
+    b.routingThreshold = routingThreshold;
+    b.seed = seed;
+    return b;
+  }
+
+  /**
+   * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors on, AUTO prompt mode, the default
+   * prompt settings, every pseudo-label kept with weight 1, {@link AdaptorSpec#defaults()}, FP32,
+   * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit HDC
+   * encoder, the agent's routing threshold 0.6, seed 42.
+   */
+  public static final class Builder {
+    private boolean promptEnabled = true;
+    private boolean adaptorEnabled = true;
+    private boolean sourceAnchors = true;
+    private PromptLearning.Mode promptMode = PromptLearning.Mode.AUTO;
+    private PromptLearner.Config whiteBox = DEFAULT_WHITE_BOX;
+    private SpsaPromptLearner.Config blackBox = DEFAULT_BLACK_BOX;
+    private PseudoLabelPolicy labelPolicy = PseudoLabelPolicy.all();
+    private AdaptorChooser chooser = AdaptorChooser.fixed(AdaptorSpec.defaults());
+    private Precision precision = Precision.FP32;
+    private GatePolicy gate = GatePolicy.minGain(0);
+    private double heldOutFraction = 0.2;
+    private int hdcDimension = DeviceReplay.AGENT_HDC_DIMENSION;
+    private double routingThreshold = DeviceReplay.AGENT_ROUTING_THRESHOLD;
+    private long seed = 42;
+
+    private Builder() {}
+
+    /** Turns prompt learning on or off. */
+    public Builder optPrompt(boolean enabled) {
+      this.promptEnabled = enabled;
+      return this;
+    }
+
+    /** Turns adaptors on or off. */
+    public Builder optAdaptor(boolean enabled) {
+      this.adaptorEnabled = enabled;
+      return this;
+    }
+
+    /** Turns the source anchors of prompt learning on or off. */
+    public Builder optSourceAnchors(boolean enabled) {
+      this.sourceAnchors = enabled;
+      return this;
+    }
+
+    /** Sets the prompt mode. */
+    public Builder optPromptMode(PromptLearning.Mode mode) {
+      this.promptMode = mode;
+      return this;
+    }
+
+    /** Sets the white-box prompt settings. */
+    public Builder optWhiteBox(PromptLearner.Config config) {
+      this.whiteBox = config;
+      return this;
+    }
+
+    /** Sets the black-box prompt settings. */
+    public Builder optBlackBox(SpsaPromptLearner.Config config) {
+      this.blackBox = config;
+      return this;
+    }
+
+    /** Sets the pseudo-label policy. */
+    public Builder optLabelPolicy(PseudoLabelPolicy policy) {
+      this.labelPolicy = policy;
+      return this;
+    }
+
+    /** Sets the adaptor chooser. */
+    public Builder optChooser(AdaptorChooser chooser) {
+      this.chooser = chooser;
+      return this;
+    }
+
+    /** Sets the device precision. */
+    public Builder optPrecision(Precision precision) {
+      this.precision = precision;
+      return this;
+    }
+
+    /** Sets the gate policy. */
+    public Builder optGate(GatePolicy gate) {
+      this.gate = gate;
+      return this;
+    }
+
+    /** Sets the held-out fraction. */
+    public Builder optHeldOutFraction(double fraction) {
+      this.heldOutFraction = fraction;
+      return this;
+    }
+
+    /** Sets the HDC encoder's bits. */
+    public Builder optHdcDimension(int bits) {
+      this.hdcDimension = bits;
+      return this;
+    }
+
+    /** Sets the routing threshold the device applies. */
+    public Builder optRoutingThreshold(double threshold) {
+      this.routingThreshold = threshold;
+      return this;
+    }
+
+    /** Sets the seed of the held-out split. */
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Builds the config. */
+    public PipelineConfig build() {
+      return new PipelineConfig(promptEnabled, adaptorEnabled, sourceAnchors, promptMode, whiteBox, blackBox, labelPolicy,
+          chooser, precision, gate, heldOutFraction, hdcDimension, routingThreshold, seed);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.driftline.teacher.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.driftline.core.bundle.Bundle;
+import io.driftline.core.bundle.BundleCodec;
+import io.driftline.core.bundle.Ed25519Keys;
+import io.driftline.core.corruption.CorruptionFamily;
+import io.driftline.core.data.FashionMnist;
+import io.driftline.core.data.LabeledImages;
+import io.driftline.core.hdc.HdcEncoder;
+import io.driftline.core.image.Image;
+import io.driftline.core.image.ImageOps;
+import io.driftline.core.model.Prediction;
+import io.driftline.core.model.StudentModel;
+import io.driftline.core.update.DomainRouter;
+import io.driftline.teacher.adapt.GatePolicy;
+import io.driftline.teacher.bootstrap.BootstrapModels;
+import io.driftline.teacher.label.PseudoLabel;
+import io.driftline.teacher.label.PseudoLabelPolicy;
+import io.driftline.teacher.label.PseudoLabeler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline end to end on quick models: a signed bundle the device path reproduces, routing by
+ * domain, a gate that can say no, and bad requests rejected.
+ */
+class AdaptationPipelineTest {
+
+  private static final List<CorruptionFamily> DOMAINS = List.of(CorruptionFamily.FOG, CorruptionFamily.CONTRAST);
+
+  @TempDir
+  static Path models;
+
+  static byte[] studentOnnx;
+  static StudentModel student;
+  static StudentModel teacher;
+  static KeyPair key;
+  static List<UploadedSample> uploads;
+  static Map<String, List<Image>> fresh;
+  static SourceSamples source;
+  static AdaptationResult result;
+  static List<String> log = new ArrayList<>();
+
+  @BeforeAll
+  static void adapt() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream quiet = new PrintStream(sink, true, StandardCharsets.UTF_8);
+    int status = BootstrapModels.run(new String[] {"--quick", "--out", models.toString(), "--seed", "5",
+        "--models", "student-small,teacher"}, quiet, quiet);
+    assertThat(status).as(sink.toString(StandardCharsets.UTF_8)).isZero();
+    studentOnnx = Files.readAllBytes(models.resolve("student-small.onnx"));
+    student = StudentModel.load(models.resolve("student-small.onnx"));
+    teacher = StudentModel.load(models.resolve("teacher.onnx"));
+    key = Ed25519Keys.generate();
+    LabeledImages test = FashionMnist.fromEnvironment(false).test();
+    uploads = new ArrayList<>();
+    fresh = new java.util.LinkedHashMap<>();
+    for (int d = 0; d < DOMAINS.size(); d++) {
+      CorruptionFamily family = DOMAINS.get(d);
+      String domain = family.id() + "@5";
+      List<Image> unseen = new ArrayList<>();
+      for (int i = 0; i < 160; i++) {
+        int index = 1000 * d + i;
+        Image corrupted = family.apply(test.image(index), 5, 11, index);
+        if (i < 60) {
+          uploads.add(new UploadedSample(domain + "/" + i, domain, corrupted));
+        } else {
+          unseen.add(corrupted);
+        }
+      }
+      fresh.put(domain, unseen);
+    }
+    List<Image> clean = new ArrayList<>();
+    int[] labels = new int[200];
+    for (int i = 0; i < 200; i++) {
+      clean.add(test.image(5000 + i));
+      labels[i] = test.label(5000 + i);
+    }
+    source = new SourceSamples(clean, labels);
+    result = pipeline(PipelineConfig.builder().optSeed(3).build())
+        .adapt(new AdaptationRequest("fog-contrast", 7, uploads, source));
+  }
+
+  @AfterAll
+  static void close() {
+    student.close();
+    teacher.close();
+  }
+
+  static AdaptationPipeline pipeline(PipelineConfig config) {
+    return new AdaptationPipeline(studentOnnx, "student-small", student, teacher, "teacher test", key.getPrivate(),
+        config, log::add);
+  }
+
+  @Test
+  void producesASignedBundleWithFullLineage() throws Exception {
+    Bundle candidate = result.candidate();
+    Map<String, String> lineage = candidate.metadata().lineage();
+    assertThat(lineage).containsKeys("prompt.mode", "prompt.modeReason", "prompt.loss.final", "adaptor.kind",
+        "adaptor.choice", "adaptor.spec.randomFeatures", "quantization.fp32.accuracy", "quantization.binary.bytes",
+        "gate.decision", "gate.target.adaptedAccuracy", "gate.source.adaptedAccuracy", "samples.train",
+        "samples.heldOut", "teacher.version", "student.digest", "code.version", "hdc.dimension");
+    assertThat(lineage.get("prompt.mode")).isEqualTo("white-box");
+    assertThat(lineage.get("samples.train").split(",").length + lineage.get("samples.heldOut").split(",").length)
+        .isEqualTo(uploads.size());
+    assertThat(candidate.adaptors()).extracting(d -> d.domainId()).containsExactlyInAnyOrder("fog@5", "contrast@5");
+    assertThat(candidate.encoder()).isNotNull();
+    assertThat(candidate.metadata().studentDigest()).isEqualTo(pipeline(PipelineConfig.builder().build()).studentDigest());
+    assertThat(log).anyMatch(l -> l.contains("learning the visual prompt"));
+    if (result.ships()) {
+      assertThat(BundleCodec.decode(result.encodedBundle(), key.getPublic())).isEqualTo(candidate);
+      assertThat(lineage.get("gate.decision")).isEqualTo("ship");
+    } else {
+      assertThat(lineage.get("gate.decision")).isEqualTo("reject");
+    }
+  }
+
+  @Test
+  void adaptorOnlyBundleShipsAndVerifies() throws Exception {
+    AdaptationResult adaptorOnly = pipeline(PipelineConfig.builder().optPrompt(false).optSeed(3).build())
+        .adapt(new AdaptationRequest("fog-contrast-adaptor", 8, uploads, source));
+    // without a prompt, source frames look like neither domain and keep the student's own head
+    assertThat(adaptorOnly.gate().source().gainPoints()).isGreaterThanOrEqualTo(-1);
+    assertThat(adaptorOnly.ships()).as(adaptorOnly.gate().reason()).isTrue();
+    Bundle decoded = BundleCodec.decode(adaptorOnly.encodedBundle(), key.getPublic());
+    assertThat(decoded).isEqualTo(adaptorOnly.candidate());
+    assertThat(decoded.prompt()).isNull();
+    assertThat(decoded.metadata().lineage()).containsEntry("prompt.mode", "off").containsEntry("gate.decision", "ship");
+    assertThatThrownBy(() -> BundleCodec.decode(adaptorOnly.encodedBundle(), Ed25519Keys.generate().getPublic()))
+        .hasMessageContaining("signature");
+  }
+
+  @Test
+  void deviceSideApplicationReproducesTheReportedHeldOutAccuracy() {
+    Bundle bundle = result.candidate();
+    List<Image> heldOut = uploads.stream().filter(u -> result.heldOutSampleIds().contains(u.sampleId()))
+        .map(UploadedSample::image).toList();
+    List<PseudoLabel> labels = new PseudoLabeler(teacher, PseudoLabelPolicy.all()).label(heldOut);
+    DomainRouter router = bundle.router(DeviceReplay.AGENT_ROUTING_THRESHOLD);
+    HdcEncoder encoder = bundle.encoder();
+    int[] shape = student.inputShape();
+    int correct = 0;
+    for (PseudoLabel label : labels) {
+      // frame by frame, as the device agent's FramePipeline does
+      Image input = ImageOps.conform(heldOut.get(label.index()), shape[0], shape[1], shape[2]);
+      float[] pixels = input.pixels().clone();
+      bundle.prompt().applyInPlace(pixels, shape[0], shape[1], shape[2]);
+      Prediction p = student.infer(Image.wrap(shape[0], shape[1], shape[2], pixels));
+      float[] logits = router.apply(encoder.encode(p.features()), p.features(), p.logits()).logits();
+      correct += DeviceReplay.argmax(logits) == label.label() ? 1 : 0;
+    }
+    String device = String.format(Locale.ROOT, "%.4f", (double) correct / labels.size());
+    assertThat(device).isEqualTo(bundle.metadata().lineage().get("gate.target.adaptedAccuracy"));
+    assertThat(result.gate().target().samples()).isEqualTo(labels.size());
+  }
+
+  @Test
+  void routingSendsEachDomainToItsOwnAdaptor() {
+    Bundle bundle = result.candidate();
+    for (Map.Entry<String, List<Image>> e : fresh.entrySet()) {
+      DeviceReplay.Outcome out = DeviceReplay.run(student, bundle, DeviceReplay.AGENT_ROUTING_THRESHOLD, e.getValue());
+      String other = fresh.keySet().stream().filter(d -> !d.equals(e.getKey())).findFirst().orElseThrow();
+      double own = out.routeShare(e.getKey());
+      log.add(e.getKey() + ": own " + own + ", other " + out.routeShare(other) + ", student "
+          + out.routeShare(DomainRouter.STUDENT_ROUTE));
+      assertThat(own).as(e.getKey() + " " + log).isGreaterThan(0.5).isGreaterThan(out.routeShare(other));
+    }
+    DeviceReplay.Outcome clean = DeviceReplay.run(student, bundle, DeviceReplay.AGENT_ROUTING_THRESHOLD, source.frames());
+    assertThat(clean.routeShare(DomainRouter.STUDENT_ROUTE)).as("clean frames keep the student head").isGreaterThan(0.5);
+  }
+
+  @Test
+  void anImpossibleGainYieldsNoBundleButTheFigures() {
+    // the adaptor-only settings of adaptorOnlyBundleShipsAndVerifies, which pass the source check
+    AdaptationResult rejected = pipeline(PipelineConfig.builder().optPrompt(false).optSeed(3)
+        .optGate(GatePolicy.minGain(100)).build()).adapt(new AdaptationRequest("never", 1, uploads, source));
+    assertThat(rejected.ships()).isFalse();
+    assertThat(rejected.encodedBundle()).isNull();
+    assertThat(rejected.gate().reason()).contains("below 100.00");
+    assertThat(rejected.lineage()).containsEntry("gate.decision", "reject").containsKey("gate.target.gainPoints");
+    assertThat(rejected.quantization()).hasSize(3);
+  }
+
+  @Test
+  void badRequestsAreRejectedWithAReason() {
+    AdaptationPipeline p = pipeline(PipelineConfig.builder().optPrompt(false).build());
+    Image frame = uploads.get(0).image();
+    assertThatThrownBy(() -> p.adapt(new AdaptationRequest("b", 1, List.of(), source)))
+        .hasMessageContaining("no uploaded samples");
+    assertThatThrownBy(() -> p.adapt(new AdaptationRequest("b", 1,
+        List.of(new UploadedSample("a", "fog", frame), new UploadedSample("a", "fog", frame)), source)))
+        .hasMessageContaining("'a' appears twice");
+    assertThatThrownBy(() -> p.adapt(new AdaptationRequest("b", 1,
+        List.of(new UploadedSample("a", "fog", frame), new UploadedSample("b", "snow", frame),
+            new UploadedSample("c", "snow", frame)), source)))
+        .hasMessageContaining("domain 'fog' has 1 sample");
+    assertThatThrownBy(() -> p.adapt(new AdaptationRequest("b", 1,
+        List.of(new UploadedSample("a", "student", frame), new UploadedSample("b", "student", frame)), source)))
+        .hasMessageContaining("reserved");
+    Image rgb = new Image(3, 28, 28, new float[3 * 28 * 28]);
+    assertThatThrownBy(() -> p.adapt(new AdaptationRequest("b", 1,
+        List.of(new UploadedSample("a", "fog", rgb), new UploadedSample("b", "fog", rgb)), source)))
+        .hasMessageContaining("3 channels");
+    assertThatThrownBy(() -> p.adapt(new AdaptationRequest("b", 1, uploads,
+        new SourceSamples(source.frames().subList(0, 2), new int[] {0, 12}))))
+        .hasMessageContaining("source label 12");
+    assertThatThrownBy(() -> PipelineConfig.builder().optPrompt(false).optAdaptor(false).build())
+        .hasMessageContaining("nothing to adapt");
+    assertThatThrownBy(() -> new UploadedSample("x", " ", frame)).hasMessageContaining("domain id");
+  }
+}
