@@ -54,8 +54,8 @@ class UploadQuotaTest {
 
   @Test
   void theQuotaCountsEveryFrameOfTheWindow() {
-    assertThat(run(0.05, 50)).as("5 %% of 100 frames, 50 above the minimum score").hasSize(5);
-    assertThat(run(0.01, 99)).as("1 %% of 100 frames, 99 above the minimum score").hasSize(1);
+    assertThat(run(0.05, 50)).as("5 % of 100 frames, 50 above the minimum score").hasSize(5);
+    assertThat(run(0.01, 99)).as("1 % of 100 frames, 99 above the minimum score").hasSize(1);
     assertThat(run(0.05, 3)).as("never more than the frames above the minimum score").hasSize(3);
     assertThat(run(0.2, 50)).extracting(DeviceSample::uncertainty).allMatch(u -> u > 0.5f);
   }
