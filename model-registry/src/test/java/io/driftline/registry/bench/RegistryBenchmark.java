@@ -12,6 +12,8 @@ import io.driftline.testsupport.KafkaTestBroker;
 import io.driftline.testsupport.PostgresTestServer;
 import io.driftline.testsupport.TestDatabase;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -152,19 +154,28 @@ public final class RegistryBenchmark {
     double[] p50 = new double[RUNS];
     double[] p99 = new double[RUNS];
     double[] rate = new double[RUNS];
+    double[] serverCpu = new double[RUNS];
+    double[] processCpu = new double[RUNS];
     for (int run = 0; run < RUNS; run++) {
+      Map<Long, Long> serverBefore = serverThreadCpu();
+      long processBefore = processCpuNanos();
       long start = System.nanoTime();
       long[] latencies = runDownloads(client, pool, uri, tokens, pace);
       double seconds = (System.nanoTime() - start) / 1e9;
+      serverCpu[run] = cpuSince(serverBefore) / 1e3 / latencies.length;
+      processCpu[run] = (processCpuNanos() - processBefore) / 1e3 / latencies.length;
       Arrays.sort(latencies);
       p50[run] = percentile(latencies, 0.50);
       p99[run] = percentile(latencies, 0.99);
       rate[run] = latencies.length / seconds;
-      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s)", mode, run + 1,
-          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6);
+      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s); CPU per download: "
+          + "server threads %.0f us, whole JVM %.0f us", mode, run + 1,
+          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6, serverCpu[run], processCpu[run]);
     }
-    log("RESULT download %d KB x %d clients (%s): median p50 %.2f ms, median p99 %.2f ms, median %.0f downloads/s (goal p99 <= 50 ms)",
-        BUNDLE_BYTES / 1024, CLIENTS, mode, median(p50), median(p99), median(rate));
+    log("RESULT download %d KB x %d clients (%s): median p50 %.2f ms, median p99 %.2f ms, median %.0f downloads/s, "
+        + "median CPU per download %.0f us on server threads, %.0f us in the JVM (goal p99 <= 50 ms)",
+        BUNDLE_BYTES / 1024, CLIENTS, mode, median(p50), median(p99), median(rate), median(serverCpu),
+        median(processCpu));
   }
 
   /**
@@ -224,6 +235,35 @@ public final class RegistryBenchmark {
       at += part.length;
     }
     return all;
+  }
+
+  /** CPU time so far of each of Tomcat's threads ({@code http-nio-*}: acceptor, poller, workers), by thread id. */
+  private static Map<Long, Long> serverThreadCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("http-nio-")) {
+        long nanos = threads.getThreadCpuTime(t.getId());
+        if (nanos >= 0) {
+          cpu.put(t.getId(), nanos);
+        }
+      }
+    }
+    return cpu;
+  }
+
+  /** CPU time Tomcat's threads used since {@code before} (threads started meanwhile count from zero). */
+  private static long cpuSince(Map<Long, Long> before) {
+    long total = 0;
+    for (Map.Entry<Long, Long> now : serverThreadCpu().entrySet()) {
+      total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+    }
+    return total;
+  }
+
+  /** CPU time of the whole JVM: server, the benchmark's HTTP clients, GC, JIT, broker. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void fanOut(Api api, JdbcClient jdbc, String student, String topic) throws Exception {
