@@ -347,6 +347,10 @@ class DeviceRolloutTest extends RegistryTest {
     assertThat(api().download("/api/v1/artefacts/" + own, token).statusCode()).isEqualTo(200);
     assertThat(api().download("/api/v1/artefacts/" + studentDigest, token).statusCode()).isEqualTo(200);
     assertThat(api().download("/api/v1/artefacts/" + otherBundle, token).statusCode()).isEqualTo(403);
+    // knowing another artefact's digest does not help: a conditional request is refused the same way
+    assertThat(api().download("/api/v1/artefacts/" + otherBundle, token, "\"" + otherBundle + "\"").statusCode())
+        .isEqualTo(403);
+    assertThat(api().download("/api/v1/artefacts/" + own, token, "\"" + own + "\"").statusCode()).isEqualTo(304);
   }
 
   @Value("${driftline.registry.topics.desired-state}")
