@@ -58,7 +58,8 @@ import tools.jackson.databind.JsonNode;
  *
  * Each figure is measured in several runs and the median is reported. Options (system
  * properties): {@code bench.runs} (5), {@code bench.clients} (200), {@code bench.requests} per
- * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536).
+ * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536),
+ * {@code bench.paceMillis} (500), {@code bench.serverThreads} (200, Tomcat's worker threads).
  */
 public final class RegistryBenchmark {
 
@@ -67,6 +68,8 @@ public final class RegistryBenchmark {
   private static final int REQUESTS = Integer.getInteger("bench.requests", 50);
   private static final int DEVICES = Integer.getInteger("bench.devices", 10_000);
   private static final int BUNDLE_BYTES = Integer.getInteger("bench.bundleBytes", 64 * 1024);
+  /** Tomcat's worker threads (200 is Tomcat's default). */
+  private static final int SERVER_THREADS = Integer.getInteger("bench.serverThreads", 200);
   /** Pause between one client's downloads in the paced runs (0: skip them). */
   private static final int PACE_MILLIS = Integer.getInteger("bench.paceMillis", 500);
 
@@ -91,7 +94,7 @@ public final class RegistryBenchmark {
       settings.put("driftline.registry.signing.trusted-keys[0]", Ed25519Keys.toRawBase64(teacher.getPublic()));
       settings.put("server.port", "0");
       settings.put("logging.level.root", "WARN");
-      settings.put("server.tomcat.threads.max", "200");
+      settings.put("server.tomcat.threads.max", Integer.toString(SERVER_THREADS));
       String[] appArgs = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
           .toArray(String[]::new);
       try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ModelRegistryApplication.class).run(appArgs)) {
