@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -100,6 +101,9 @@ class ArtefactResource {
       description = "Streams the bytes; ETag is the digest and the answer may be cached for good (the bytes "
           + "under a digest never change): with If-None-Match naming the digest the answer is 304 without a "
           + "body. A device token may download only its desired bundle and its student.")
+  @ApiResponse(responseCode = "200", description = "the artefact's bytes, with its media type",
+      content = @Content(mediaType = MediaType.ALL_VALUE, schema = @Schema(type = "string", format = "binary")))
+  @ApiResponse(responseCode = "304", description = "If-None-Match named the digest: the client has these bytes")
   void download(@AuthenticationPrincipal Caller caller, @PathVariable String digest, HttpServletRequest request,
       HttpServletResponse response) throws IOException {
     Artefact artefact = artefacts.get(digest);
