@@ -44,8 +44,17 @@ public final class Api {
 
   /** GET returning the raw bytes. */
   public HttpResponse<byte[]> download(String path, @Nullable String token) {
+    return download(path, token, null);
+  }
+
+  /** GET returning the raw bytes, with an {@code If-None-Match} header unless it is null. */
+  public HttpResponse<byte[]> download(String path, @Nullable String token, @Nullable String ifNoneMatch) {
+    HttpRequest.Builder request = request(path, token);
+    if (ifNoneMatch != null) {
+      request.header("If-None-Match", ifNoneMatch);
+    }
     try {
-      return CLIENT.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -75,6 +75,26 @@ class ArtefactApiTest extends RegistryTest {
     assertThat(download.statusCode()).isEqualTo(200);
     assertThat(download.body()).isEqualTo(onnx);
     assertThat(download.headers().firstValue("ETag")).hasValue("\"" + digest + "\"");
+    assertThat(download.headers().firstValue("Content-Type")).hasValue("application/onnx");
+    assertThat(download.headers().firstValue("Content-Length")).hasValue(Integer.toString(onnx.length));
+    assertThat(download.headers().firstValue("Cache-Control")).get().asString().contains("immutable", "private");
+  }
+
+  @Test
+  void aDownloadNamingTheDigestAsIfNoneMatchIsAnsweredNotModified() {
+    byte[] onnx = SyntheticStudents.nano(9);
+    String digest = api().upload(Api.OPERATOR, "application/onnx", onnx).json().get("digest").asString();
+
+    HttpResponse<byte[]> cached = api().download("/api/v1/artefacts/" + digest, Api.VIEWER, "\"" + digest + "\"");
+    HttpResponse<byte[]> stale = api().download("/api/v1/artefacts/" + digest, Api.VIEWER, "\"" + "0".repeat(64) + "\"");
+    HttpResponse<byte[]> anonymous = api().download("/api/v1/artefacts/" + digest, null, "\"" + digest + "\"");
+
+    assertThat(cached.statusCode()).isEqualTo(304);
+    assertThat(cached.body()).isEmpty();
+    assertThat(cached.headers().firstValue("ETag")).hasValue("\"" + digest + "\"");
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(onnx);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
   }
 
   @Test

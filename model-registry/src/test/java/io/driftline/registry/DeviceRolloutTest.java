@@ -2,12 +2,21 @@ package io.driftline.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftline.core.bundle.Bundle;
+import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.core.model.SyntheticStudents;
 import io.driftline.registry.security.TokenAuthenticator;
 import io.driftline.testsupport.RealPostgres;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,12 +79,17 @@ class DeviceRolloutTest extends RegistryTest {
     api().post("/api/v1/models/" + student + "/versions", Api.OPERATOR, Map.of("digest", onnx));
     api().post("/api/v1/models", Api.OPERATOR, Map.of("name", bundle, "kind", "bundle"));
     for (int v = 1; v <= 2; v++) {
-      byte[] file = TestArtefacts.bundle(bundle, v, student + ":1", 64 + v, TEACHER_KEY.getPrivate());
+      byte[] file = BundleCodec.encode(payload(v), TEACHER_KEY.getPrivate());
       String digest = api().upload(Api.OPERATOR, "application/vnd.driftline.bundle", file).json().get("digest").asString();
       Api.Response created = api().post("/api/v1/models/" + bundle + "/versions", Api.OPERATOR,
           Map.of("digest", digest, "requirements", Map.of("student", student + ":1", "precision", "INT8")));
       assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
+  }
+
+  /** The bundle uploaded as version {@code v} of this test's bundle model (a real prompt and adaptor). */
+  private Bundle payload(long v) {
+    return TestArtefacts.adaptedBundle(bundle, v, student + ":1", v);
   }
 
   private JsonNode enrol(String deviceClass, String domain) {
@@ -196,15 +210,108 @@ class DeviceRolloutTest extends RegistryTest {
     assertThat(rollback.json().get("restored").asInt()).isEqualTo(1);
     assertThat(rollback.json().get("withoutPreviousBundle").asInt()).isEqualTo(1);
     assertThat(rollback.json().get("rollout").get("status").asString()).isEqualTo("ROLLED_BACK");
+    // version 1 comes back re-issued as version 3, so devices accept it (they never go to a lower version)
+    JsonNode reissued = rollback.json().get("reissued");
+    assertThat(reissued.size()).isEqualTo(1);
+    assertThat(reissued.get(0).get("original").asString()).isEqualTo(bundle + ":1");
+    assertThat(reissued.get(0).get("reissue").asString()).isEqualTo(bundle + ":3");
+    assertThat(reissued.get(0).get("devices").asInt()).isEqualTo(1);
     JsonNode restored = api().get("/api/v1/devices/" + fogMcu + "/desired-state", Api.VIEWER).json();
-    assertThat(restored.get("bundle").get("version").asInt()).isEqualTo(1);
+    assertThat(restored.get("bundle").get("version").asInt()).isEqualTo(3);
     assertThat(restored.get("generation").asLong()).isEqualTo(3);
+    assertThat(api().get("/api/v1/devices/" + phone + "/desired-state", Api.VIEWER).json()
+        .get("bundle").get("version").asInt()).as("no previous bundle: keeps the rolled-back one").isEqualTo(2);
     assertThat(again.status()).isEqualTo(409);
     JsonNode audit = api().get("/api/v1/audit?entityId=rollout:" + secondId, Api.ADMIN).json().get("items");
     assertThat(audit.size()).isEqualTo(2);
     assertThat(audit.get(0).get("action").asString()).isEqualTo("rollout.create");
     assertThat(audit.get(1).get("action").asString()).isEqualTo("rollout.rollback");
     assertThat(audit.get(1).get("actor").asString()).isEqualTo("test-operator");
+  }
+
+  @Test
+  void rollbackReissuesTheEarlierPayloadAsAHigherVersionSignedByTheRegistry() throws Exception {
+    JsonNode enrolment = enrol("gateway", "haze");
+    String device = enrolment.get("deviceId").asString();
+    String token = enrolment.get("token").asString();
+    api().post("/api/v1/rollouts", Api.OPERATOR, Map.of("bundle", bundle + ":1", "cohort", Map.of("domain", "haze")));
+    long second = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":2", "cohort", Map.of("domain", "haze"))).json().get("id").asLong();
+
+    Api.Response rollback = api().post("/api/v1/rollouts/" + second + "/rollback", Api.OPERATOR, Map.of());
+
+    assertThat(rollback.status()).as(rollback.toString()).isEqualTo(200);
+    JsonNode desired = api().get("/api/v1/devices/" + device + "/desired-state", token).json();
+    int version = desired.get("bundle").get("version").asInt();
+    assertThat(version).as("re-issue above the rolled-back version 2").isGreaterThan(2);
+    assertThat(desired.get("generation").asLong()).isEqualTo(3);
+    PublicKey registryKey = Ed25519Keys.parsePublicKey(api().get("/api/v1/signing-key", null).json().get("pem").asString());
+    assertThat(desired.get("signatureKeyId").asString()).isEqualTo(Ed25519Keys.keyId(registryKey));
+    HttpResponse<byte[]> download = api().download(desired.get("artefactUrl").asString(), token);
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(BundleCodec.digest(download.body())).isEqualTo(desired.get("artefactDigest").asString());
+    Bundle reissued = BundleCodec.decode(download.body(), registryKey);
+    Bundle earlier = payload(1);
+    assertThat(reissued.metadata().bundleId()).isEqualTo(bundle);
+    assertThat(reissued.metadata().version()).isEqualTo(version);
+    assertThat(reissued.metadata().lineage()).containsEntry("rollbackOf", bundle + ":1")
+        .containsEntry("rolloutId", Long.toString(second)).containsEntry("seed", "1");
+    assertThat(reissued.prompt()).isNotNull().isEqualTo(earlier.prompt());
+    assertThat(reissued.adaptors()).isNotEmpty().isEqualTo(earlier.adaptors());
+    assertThat(reissued.adaptors()).isNotEqualTo(payload(2).adaptors());
+    JsonNode stored = api().get("/api/v1/models/" + bundle + "/versions/" + version, Api.VIEWER).json();
+    assertThat(stored.get("status").asString()).isEqualTo("READY");
+    assertThat(stored.get("signedDigest").asString()).isEqualTo(desired.get("artefactDigest").asString());
+    assertThat(stored.get("lineage").get("rollbackOf").asString()).isEqualTo(bundle + ":1");
+    assertThat(stored.get("lineage").get("rolloutId").asLong()).isEqualTo(second);
+    assertThat(stored.get("requirements").get("student").asString()).isEqualTo(student + ":1");
+    // the outbox holds the desired-state record of the re-issue, as for a rollout
+    String record = jdbc.sql("select value::text from outbox where event_id = ?").param("desired-state/" + device + "/3")
+        .query(String.class).single();
+    JsonNode outboxed = Api.json().readTree(record);
+    assertThat(outboxed.get("bundle").get("version").asInt()).isEqualTo(version);
+    assertThat(outboxed.get("artefactDigest").asString()).isEqualTo(desired.get("artefactDigest").asString());
+    JsonNode audit = api().get("/api/v1/audit?entityId=rollout:" + second, Api.ADMIN).json().get("items");
+    assertThat(audit.get(audit.size() - 1).get("details").get("reissued").get(0).get("reissue").asString())
+        .isEqualTo(bundle + ":" + version);
+  }
+
+  @Test
+  void concurrentRollbacksOfOneRolloutReissueOnlyOnce() throws Exception {
+    String[] devices = {enrol("drone", "smoke").get("deviceId").asString(), enrol("drone", "smoke").get("deviceId").asString()};
+    api().post("/api/v1/rollouts", Api.OPERATOR, Map.of("bundle", bundle + ":1", "cohort", Map.of("domain", "smoke")));
+    long second = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":2", "cohort", Map.of("domain", "smoke"))).json().get("id").asLong();
+    int racers = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(racers);
+    List<Future<Integer>> answers = new ArrayList<>();
+    try {
+      for (int i = 0; i < racers; i++) {
+        answers.add(pool.submit(() -> {
+          start.await();
+          return api().post("/api/v1/rollouts/" + second + "/rollback", Api.OPERATOR, Map.of()).status();
+        }));
+      }
+      start.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> answer : answers) {
+        statuses.add(answer.get(60, TimeUnit.SECONDS));
+      }
+
+      assertThat(statuses).containsOnlyOnce(200).containsOnly(200, 409);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(api().get("/api/v1/models/" + bundle, Api.VIEWER).json().get("latestVersion").asInt()).isEqualTo(3);
+    for (String device : devices) {
+      assertThat(jdbc.sql("select count(*) from outbox where message_key = ? and record_type = 'DESIRED_STATE'")
+          .param(device).query(Long.class).single()).as("one record per rollout and one for the rollback").isEqualTo(3);
+      assertThat(api().get("/api/v1/devices/" + device + "/desired-state", Api.VIEWER).json()
+          .get("bundle").get("version").asInt()).isEqualTo(3);
+    }
+    assertThat(api().get("/api/v1/audit?entityId=rollout:" + second, Api.ADMIN).json().get("items").size())
+        .as("rollout.create and one rollout.rollback").isEqualTo(2);
   }
 
   @Test
@@ -240,6 +347,10 @@ class DeviceRolloutTest extends RegistryTest {
     assertThat(api().download("/api/v1/artefacts/" + own, token).statusCode()).isEqualTo(200);
     assertThat(api().download("/api/v1/artefacts/" + studentDigest, token).statusCode()).isEqualTo(200);
     assertThat(api().download("/api/v1/artefacts/" + otherBundle, token).statusCode()).isEqualTo(403);
+    // knowing another artefact's digest does not help: a conditional request is refused the same way
+    assertThat(api().download("/api/v1/artefacts/" + otherBundle, token, "\"" + otherBundle + "\"").statusCode())
+        .isEqualTo(403);
+    assertThat(api().download("/api/v1/artefacts/" + own, token, "\"" + own + "\"").statusCode()).isEqualTo(304);
   }
 
   @Value("${driftline.registry.topics.desired-state}")

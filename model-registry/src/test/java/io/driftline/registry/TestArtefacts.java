@@ -5,11 +5,21 @@ import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.BundleMetadata;
 import java.security.PrivateKey;
+import io.driftline.core.hdc.HdcEncoder;
+import io.driftline.core.update.Adaptor;
+import io.driftline.core.update.DomainAdaptor;
+import io.driftline.core.update.Precision;
+import io.driftline.core.update.VisualPrompt;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
-/** Artefacts for tests: signed bundles of a chosen size and ONNX files that are not students. */
+/** Artefacts for tests: signed bundles (of a chosen size, or with a real prompt and adaptor) and ONNX files that are not students. */
 public final class TestArtefacts {
+
+  /** Feature width of {@code SyntheticStudents.nano}. */
+  public static final int NANO_FEATURES = 64;
 
   private TestArtefacts() {}
 
@@ -19,6 +29,40 @@ public final class TestArtefacts {
         Instant.parse("2026-01-01T00:00:00Z"), Map.of("pad", "x".repeat(Math.max(0, padding)),
             "codeVersion", "test"));
     return BundleCodec.encode(Bundle.builder().setMetadata(metadata).build(), key);
+  }
+
+  /**
+   * Returns a bundle with a real payload: a 7x7 visual prompt on one channel and one INT8 adaptor
+   * (64 -> 16 -> 10 features, the nano student's width) for domain {@code fog} with its HDC prototype,
+   * all drawn from {@code seed}, so bundles of different seeds differ in every weight.
+   */
+  public static Bundle adaptedBundle(String bundleId, long version, String student, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    BundleMetadata metadata = new BundleMetadata(bundleId, version, student, "0".repeat(64),
+        Instant.parse("2026-01-01T00:00:00Z"), Map.of("codeVersion", "test", "seed", Long.toString(seed)));
+    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(NANO_FEATURES).optDimension(1024).build();
+    Adaptor adaptor = Adaptor.of(List.of(matrix(16, NANO_FEATURES, random), matrix(10, 16, random)),
+        List.of(vector(16, random, 0.01), vector(10, random, 0.01)), Precision.INT8, false);
+    return Bundle.builder().setMetadata(metadata)
+        .optPrompt(new VisualPrompt(new float[] {1.05f}, new float[] {-0.02f}, 7, 7, vector(49, random, 0.05)))
+        .optAdaptor(new DomainAdaptor("fog", encoder.encode(vector(NANO_FEATURES, random, 1.0)), adaptor))
+        .build();
+  }
+
+  private static float[][] matrix(int rows, int cols, SplittableRandom random) {
+    float[][] w = new float[rows][];
+    for (int r = 0; r < rows; r++) {
+      w[r] = vector(cols, random, Math.sqrt(2.0 / cols));
+    }
+    return w;
+  }
+
+  private static float[] vector(int size, SplittableRandom random, double std) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = (float) (std * random.nextGaussian());
+    }
+    return v;
   }
 
   /** Returns a valid ONNX model (one Identity node) that lacks the student signature. */

@@ -8,6 +8,7 @@ import io.driftline.agent.DeviceAgent;
 import io.driftline.agent.TestConfigs;
 import io.driftline.agent.source.FrameSource;
 import io.driftline.agent.source.SourceFrame;
+import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.core.events.BundleRef;
 import io.driftline.core.model.SyntheticStudents;
@@ -36,7 +37,8 @@ import tools.jackson.databind.JsonNode;
  * broker): enrolment with the token kept on disk, the pinned key, desired states read from the
  * compacted topic, a verified update reported back, a rolled-back version and a bundle tampered
  * with in the registry's blob store rejected, and a restart on the active bundle. Frames keep
- * flowing through every swap, and every frame runs on exactly one bundle.
+ * flowing through every swap, and every frame runs on exactly one bundle. A rollout rolled back in
+ * the registry reaches the agent as a newer version carrying the earlier payload, and is applied.
  */
 @RealPostgres
 @RealKafka
@@ -104,6 +106,17 @@ class RegistryUpdateTest {
         "requirements", Map.of("student", student + ":1", "precision", "INT8")));
   }
 
+  private String newStudentAndBundle(String student, String bundle, int versions) throws Exception {
+    String onnx = registry.upload("application/onnx", SyntheticStudents.nano(7)).get("digest").asString();
+    registry.post("/api/v1/models", Map.of("name", student, "kind", "student"));
+    registry.post("/api/v1/models/" + student + "/versions", Map.of("digest", onnx));
+    registry.post("/api/v1/models", Map.of("name", bundle, "kind", "bundle"));
+    for (long v = 1; v <= versions; v++) {
+      bundleVersion(bundle, v, student);
+    }
+    return onnx;
+  }
+
   private long outcome(DeviceAgent agent, UpdateOutcome outcome) {
     return agent.updater().outcomes().get(outcome);
   }
@@ -113,13 +126,7 @@ class RegistryUpdateTest {
     String suffix = Long.toString(System.nanoTime());
     String student = "student-nano-" + suffix;
     String bundle = "fog-" + suffix;
-    String onnx = registry.upload("application/onnx", SyntheticStudents.nano(7)).get("digest").asString();
-    registry.post("/api/v1/models", Map.of("name", student, "kind", "student"));
-    registry.post("/api/v1/models/" + student + "/versions", Map.of("digest", onnx));
-    registry.post("/api/v1/models", Map.of("name", bundle, "kind", "bundle"));
-    for (long v = 1; v <= 3; v++) {
-      bundleVersion(bundle, v, student);
-    }
+    newStudentAndBundle(student, bundle, 3);
     Path data = dir.resolve("device");
 
     DeviceAgent agent = agent(data, student);
@@ -173,6 +180,44 @@ class RegistryUpdateTest {
       assertThat(restarted.pipeline().snapshot().version()).isEqualTo(2);
     } finally {
       restarted.close();
+    }
+  }
+
+  @Test
+  void aRegistryRollbackIsReissuedAsANewerVersionThatTheAgentApplies() throws Exception {
+    String suffix = Long.toString(System.nanoTime());
+    String student = "student-nano-rb-" + suffix;
+    String bundle = "haze-" + suffix;
+    newStudentAndBundle(student, bundle, 2);
+    Map<String, Object> cohort = Map.of("student", student + ":1");
+
+    DeviceAgent agent = agent(dir.resolve("device-rollback"), student);
+    agent.start();
+    try {
+      registry.post("/api/v1/rollouts", Map.of("bundle", bundle + ":1", "cohort", cohort));
+      await().atMost(Duration.ofSeconds(30)).until(() -> agent.pipeline().snapshot().version() == 1);
+      long second = registry.post("/api/v1/rollouts", Map.of("bundle", bundle + ":2", "cohort", cohort))
+          .get("id").asLong();
+      await().atMost(Duration.ofSeconds(30)).until(() -> agent.pipeline().snapshot().version() == 2);
+
+      JsonNode rollback = registry.post("/api/v1/rollouts/" + second + "/rollback", Map.of());
+
+      // The registry re-issues version 1's payload as version 3; the agent's anti-rollback lets it in.
+      assertThat(rollback.get("reissued").get(0).get("reissue").asString()).isEqualTo(bundle + ":3");
+      await().atMost(Duration.ofSeconds(30)).until(() -> agent.pipeline().snapshot().version() == 3);
+      assertThat(outcome(agent, UpdateOutcome.APPLIED)).isEqualTo(3);
+      assertThat(outcome(agent, UpdateOutcome.REJECTED_ROLLBACK)).isZero();
+      Bundle active = agent.pipeline().snapshot().bundle();
+      Bundle first = AgentFixtures.bundle(bundle, 1, AgentFixtures.NANO_FEATURES, DIMENSION, 2);
+      assertThat(active).isNotNull();
+      assertThat(active.metadata().bundleId()).isEqualTo(bundle);
+      assertThat(active.metadata().lineage()).containsEntry("rollbackOf", bundle + ":1");
+      assertThat(active.prompt()).isNotNull().isEqualTo(first.prompt());
+      assertThat(active.adaptors()).hasSize(2).isEqualTo(first.adaptors());
+      await().atMost(Duration.ofSeconds(10)).until(() -> (bundle + ":3").equals(
+          registry.get("/api/v1/devices/" + agent.deviceId()).get("reported").path("activeBundle").asString()));
+    } finally {
+      agent.close();
     }
   }
 }

@@ -60,7 +60,10 @@ class RolloutResource {
 
   @PostMapping("/{id}/rollback")
   @Operation(summary = "Roll a rollout back",
-      description = "Devices still on it go back to their previous bundle (new generation). 409 if already rolled back.")
+      description = "Devices still on it go back to the payload of their previous bundle: each earlier bundle is "
+          + "re-issued, signed by the registry, as the next version of the rolled-back bundle's model (lineage "
+          + "rollbackOf), because devices never install a lower version; that version becomes their desired state "
+          + "(new generation). 409 if already rolled back.")
   RollbackResult rollback(@AuthenticationPrincipal Caller caller, @PathVariable long id) {
     return deployments.rollback(caller.name(), id);
   }

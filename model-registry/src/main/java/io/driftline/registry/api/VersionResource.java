@@ -4,6 +4,7 @@ import io.driftline.registry.model.Lineage;
 import io.driftline.registry.model.ModelKind;
 import io.driftline.registry.model.ModelVersion;
 import io.driftline.registry.model.Page;
+import io.driftline.registry.model.RegistryException;
 import io.driftline.registry.model.Requirements;
 import io.driftline.registry.security.Caller;
 import io.driftline.registry.store.ModelStore;
@@ -41,6 +42,10 @@ class VersionResource {
           + "kind. A lineage gate with passed=false makes the version REJECTED.")
   ResponseEntity<ModelVersion> create(@AuthenticationPrincipal Caller caller, @PathVariable String name,
       @Valid @RequestBody CreateVersion request) {
+    if (request.lineage() != null && (request.lineage().rollbackOf() != null || request.lineage().rolloutId() != null)) {
+      throw RegistryException.badRequest("lineage.rollbackOf and lineage.rolloutId are set by the registry when "
+          + "a rollback re-issues a bundle; leave them out");
+    }
     ModelVersion version = models.createVersion(caller.name(), name, request.digest(),
         request.metrics() == null ? Map.of() : request.metrics(),
         request.lineage() == null ? Lineage.EMPTY : request.lineage(), request.requirements());

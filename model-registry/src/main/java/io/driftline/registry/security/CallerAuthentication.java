@@ -1,8 +1,6 @@
 package io.driftline.registry.security;
 
-import java.util.List;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /** An authenticated {@link Caller}; its only authority is its role. The token itself is not kept. */
 final class CallerAuthentication extends AbstractAuthenticationToken {
@@ -10,7 +8,7 @@ final class CallerAuthentication extends AbstractAuthenticationToken {
   private final Caller caller;
 
   CallerAuthentication(Caller caller) {
-    super(List.of(new SimpleGrantedAuthority(caller.role().authority())));
+    super(caller.role().grantedAuthorities());
     this.caller = caller;
     setAuthenticated(true);
   }

@@ -149,25 +149,46 @@ public class ArtefactStore {
    */
   @Transactional
   public String signBundle(String actor, String digest) {
+    SigningKeys.Verified verified = readBundle(digest);
+    if (verified.keyId().equals(keys.keyId())) {
+      return digest;
+    }
+    String signed = storeSigned(actor, verified.bundle());
+    LOG.info("signed bundle digest={} signedDigest={} keyId={}", digest, signed, keys.keyId());
+    return signed;
+  }
+
+  /**
+   * Reads a stored bundle and verifies it again with the registry key or a trusted key.
+   *
+   * @throws RegistryException 409 if the stored bytes no longer verify
+   */
+  public SigningKeys.Verified readBundle(String digest) {
     byte[] bytes;
     try {
+      // bundles are small (adaptors and a prompt) and must be decoded whole to be verified
       bytes = Files.readAllBytes(blobs.path(digest));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read bundle " + digest, e);
     }
-    SigningKeys.Verified verified;
     try {
-      verified = keys.verify(bytes);
+      return keys.verify(bytes);
     } catch (BundleFormatException e) {
       throw RegistryException.conflict("stored bundle " + digest + " no longer verifies: " + e.getMessage());
     }
-    if (verified.keyId().equals(keys.keyId())) {
-      return digest;
-    }
-    Staged staged = blobs.stage(keys.sign(verified.bundle()));
-    Map<String, Object> details = bundleDetails(verified);
-    record(actor, MediaTypes.BUNDLE, staged, details);
-    LOG.info("signed bundle digest={} signedDigest={} keyId={}", digest, staged.digest(), keys.keyId());
+  }
+
+  /**
+   * Encodes a bundle signed with the registry key and stores it as a content-addressed artefact (an
+   * {@code ARTEFACT_STORED} event and audit entry if the bytes are new). Must run inside the
+   * transaction that uses it.
+   *
+   * @return the digest of the stored artefact
+   */
+  @Transactional
+  public String storeSigned(String actor, Bundle bundle) {
+    Staged staged = blobs.stage(keys.sign(bundle));
+    record(actor, MediaTypes.BUNDLE, staged, bundleDetails(new SigningKeys.Verified(bundle, keys.keyId())));
     return staged.digest();
   }
 

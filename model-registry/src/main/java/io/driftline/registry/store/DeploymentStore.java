@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,9 +98,10 @@ public class DeploymentStore {
       where d.id = :device and d.status = 'ACTIVE'
       """;
 
+  /** Devices still on a rolled-back rollout whose previous bundle was {@code :original}. */
   private static final String ROLLBACK = """
-      select ds.device_id, ds.previous_bundle_version_id as version_id from desired_state ds
-      where ds.rollout_id = :rolledBack and ds.previous_bundle_version_id is not null
+      select ds.device_id, cast(:versionId as bigint) as version_id from desired_state ds
+      where ds.rollout_id = :rolledBack and ds.previous_bundle_version_id = :original
       """;
 
   private static final String ROLLOUT_SELECT = """
@@ -190,9 +192,15 @@ public class DeploymentStore {
   }
 
   /**
-   * Rolls a rollout back: every device still on it goes back to the bundle it had before, with a
-   * new generation. Devices that had no bundle before keep this one (a desired state always names a
-   * bundle); the answer's {@code deviceCount} stays the rollout's own.
+   * Rolls a rollout back: every device still on it goes back to the payload of the bundle it had
+   * before, with a new generation. Devices never install a version lower than the one they run, so
+   * each earlier bundle is re-issued as the next version of the rolled-back bundle's model (same
+   * prompt and adaptors, signed by the registry, lineage {@code rollbackOf}, see
+   * {@link ModelStore#reissue}) and that version becomes their desired state. Devices that had no
+   * bundle before keep this one (a desired state always names a bundle); the answer's
+   * {@code deviceCount} stays the rollout's own. Everything happens in one transaction under the
+   * deployment lock, so of concurrent rollbacks of one rollout exactly one re-issues and the others
+   * get a 409.
    */
   @Transactional
   public RollbackResult rollback(String actor, long rolloutId) {
@@ -201,16 +209,35 @@ public class DeploymentStore {
     if (!rollout.status().equals("ACTIVE")) {
       throw RegistryException.conflict("rollout " + rolloutId + " is already " + rollout.status());
     }
-    int restored = fanOut(ROLLBACK, Map.of("rolledBack", rolloutId), null, actor);
+    String model = VersionRef.parse("bundle", rollout.bundle()).name();
+    List<Previous> previous = jdbc.sql("""
+            select v.id, m.name, v.version from model_version v join registered_model m on m.id = v.model_id
+            where v.id in (select previous_bundle_version_id from desired_state where rollout_id = ?)
+            order by v.id""")
+        .param(rolloutId)
+        .query((rs, i) -> new Previous(rs.getLong("id"), new VersionRef(rs.getString("name"), rs.getInt("version"))))
+        .list();
+    List<Reissue> reissues = new ArrayList<>();
+    int restored = 0;
+    for (Previous p : previous) {
+      ModelVersion reissue = models.reissue(actor, p.ref(), model, rolloutId);
+      int devices = fanOut(ROLLBACK, Map.of("rolledBack", rolloutId, "original", p.id(),
+          "versionId", versionId(reissue)), null, actor);
+      restored += devices;
+      reissues.add(new Reissue(p.ref().toString(), reissue.ref(), devices));
+    }
     int remaining = jdbc.sql("select count(*) from desired_state where rollout_id = ?").param(rolloutId)
         .query(Integer.class).single();
     jdbc.sql("update rollout set status = 'ROLLED_BACK', rolled_back_at = now(), rolled_back_by = ? where id = ?")
         .params(actor, rolloutId).update();
-    audit.append(actor, "rollout.rollback", "rollout:" + rolloutId,
-        Map.of("restored", restored, "withoutPreviousBundle", remaining));
-    LOG.info("rollback rolloutId={} restored={} withoutPreviousBundle={} actor={}", rolloutId, restored,
-        remaining, actor);
-    return new RollbackResult(get(rolloutId), restored, remaining);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("restored", restored);
+    details.put("withoutPreviousBundle", remaining);
+    details.put("reissued", reissues);
+    audit.append(actor, "rollout.rollback", "rollout:" + rolloutId, details);
+    LOG.info("rollback rolloutId={} restored={} withoutPreviousBundle={} reissued={} actor={}", rolloutId, restored,
+        remaining, reissues, actor);
+    return new RollbackResult(get(rolloutId), restored, remaining, reissues);
   }
 
   /** Returns a rollout or fails with a 404. */
@@ -275,6 +302,18 @@ public class DeploymentStore {
    * @param rollout the rollout, now ROLLED_BACK
    * @param restored devices set back to their previous bundle
    * @param withoutPreviousBundle devices that had no bundle before and keep this one
+   * @param reissued the earlier bundles re-issued as new versions, one per earlier bundle
    */
-  public record RollbackResult(Rollout rollout, int restored, int withoutPreviousBundle) {}
+  public record RollbackResult(Rollout rollout, int restored, int withoutPreviousBundle, List<Reissue> reissued) {}
+
+  /**
+   * An earlier bundle re-issued by a rollback.
+   *
+   * @param original the earlier version, {@code name:version}, whose payload the re-issue carries
+   * @param reissue the new version, {@code name:version}, now the devices' desired state
+   * @param devices how many devices were set to it
+   */
+  public record Reissue(String original, String reissue, int devices) {}
+
+  private record Previous(long id, VersionRef ref) {}
 }

@@ -1,5 +1,7 @@
 package io.driftline.registry.store;
 
+import io.driftline.core.bundle.Bundle;
+import io.driftline.core.bundle.BundleMetadata;
 import io.driftline.core.events.RegistryEvent;
 import io.driftline.registry.model.AliasChange;
 import io.driftline.registry.model.Artefact;
@@ -196,8 +198,7 @@ public class ModelStore {
         : versionId("lineage.parentStudent", clean.parentStudent(), ModelKind.STUDENT);
     Long teacherId = clean.teacher() == null ? null
         : versionId("lineage.teacher", clean.teacher(), ModelKind.TEACHER);
-    int version = jdbc.sql("select coalesce(max(version), 0) + 1 from model_version where model_id = ?")
-        .param(model.id()).query(Integer.class).single();
+    int version = nextVersion(model.id());
     Requirements needs = requirements(model.kind(), name + ":" + version, artefact, requirements);
     String status = clean.gatePassed() ? "READY" : "REJECTED";
     jdbc.sql("""
@@ -342,6 +343,50 @@ public class ModelStore {
     return getVersion(ref.name(), ref.version());
   }
 
+  /**
+   * Re-issues the payload of an earlier bundle version as the next version of bundle model
+   * {@code model}, so that devices, which never install a version lower than the one they run, accept
+   * it: the earlier bundle's prompt, adaptors, prototypes and encoder under new metadata (this
+   * model's name, the new version, {@code rollbackOf} and {@code rolloutId} added to its lineage),
+   * signed with the registry key and stored as a new artefact. The version copies the earlier one's
+   * metrics, lineage and requirements, its lineage marked the same way. Must run inside the
+   * transaction of the rollback.
+   *
+   * @param original the version whose payload is re-issued
+   * @param model the bundle model the new version belongs to (the rolled-back bundle's)
+   * @param rolloutId the rollout being rolled back
+   * @return the new, registry-signed version
+   */
+  @Transactional
+  public ModelVersion reissue(String actor, VersionRef original, String model, long rolloutId) {
+    ModelRow row = lockModel(model);
+    if (row.kind() != ModelKind.BUNDLE) {
+      throw RegistryException.unprocessable("'" + model + "' is a " + row.kind().wireName() + " model; only "
+          + "bundles are re-issued");
+    }
+    ModelVersion source = getVersion(original.name(), original.version());
+    String sourceDigest = source.signedDigest() != null ? source.signedDigest() : source.digest();
+    Bundle earlier = artefacts.readBundle(sourceDigest).bundle();
+    // the model row stays locked until commit, so createVersion below numbers the version the same
+    int version = nextVersion(row.id());
+    Map<String, String> bundleLineage = new LinkedHashMap<>(earlier.metadata().lineage());
+    bundleLineage.put("rollbackOf", original.toString());
+    bundleLineage.put("rolloutId", Long.toString(rolloutId));
+    BundleMetadata metadata = new BundleMetadata(model, version, earlier.metadata().studentModelId(),
+        earlier.metadata().studentDigest(), outbox.now(), bundleLineage);
+    String digest = artefacts.storeSigned(actor, new Bundle(metadata, earlier.prompt(), earlier.adaptors(),
+        earlier.extraPrototypes(), earlier.encoder()));
+    ModelVersion created = createVersion(actor, model, digest, source.metrics(),
+        source.lineage().asRollbackOf(original.toString(), rolloutId), source.requirements());
+    if (created.version() != version) {
+      throw new IllegalStateException("re-issue of " + original + " became " + created.ref() + ", expected version "
+          + version + "; the model row lock did not hold");
+    }
+    LOG.info("re-issued bundle {} as {} digest={} rolloutId={} actor={}", original, created.ref(), digest, rolloutId,
+        actor);
+    return ensureSigned(actor, new VersionRef(model, version));
+  }
+
   /** Returns the id of a version of the given kind, or fails with a 422 naming the field. */
   public long versionId(String field, String text, ModelKind kind) {
     VersionRef ref = VersionRef.parse(field, text);
@@ -397,6 +442,11 @@ public class ModelStore {
             ModelKind.parse(rs.getString("kind"))))
         .optional()
         .orElseThrow(() -> RegistryException.notFound("no model named '" + name + "'"));
+  }
+
+  private int nextVersion(long modelId) {
+    return jdbc.sql("select coalesce(max(version), 0) + 1 from model_version where model_id = ?")
+        .param(modelId).query(Integer.class).single();
   }
 
   private boolean modelExists(String name) {

@@ -12,6 +12,8 @@ import io.driftline.testsupport.KafkaTestBroker;
 import io.driftline.testsupport.PostgresTestServer;
 import io.driftline.testsupport.TestDatabase;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +58,8 @@ import tools.jackson.databind.JsonNode;
  *
  * Each figure is measured in several runs and the median is reported. Options (system
  * properties): {@code bench.runs} (5), {@code bench.clients} (200), {@code bench.requests} per
- * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536).
+ * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536),
+ * {@code bench.paceMillis} (500), {@code bench.serverThreads} (200, Tomcat's worker threads).
  */
 public final class RegistryBenchmark {
 
@@ -65,6 +68,8 @@ public final class RegistryBenchmark {
   private static final int REQUESTS = Integer.getInteger("bench.requests", 50);
   private static final int DEVICES = Integer.getInteger("bench.devices", 10_000);
   private static final int BUNDLE_BYTES = Integer.getInteger("bench.bundleBytes", 64 * 1024);
+  /** Tomcat's worker threads (200 is Tomcat's default). */
+  private static final int SERVER_THREADS = Integer.getInteger("bench.serverThreads", 200);
   /** Pause between one client's downloads in the paced runs (0: skip them). */
   private static final int PACE_MILLIS = Integer.getInteger("bench.paceMillis", 500);
 
@@ -89,7 +94,7 @@ public final class RegistryBenchmark {
       settings.put("driftline.registry.signing.trusted-keys[0]", Ed25519Keys.toRawBase64(teacher.getPublic()));
       settings.put("server.port", "0");
       settings.put("logging.level.root", "WARN");
-      settings.put("server.tomcat.threads.max", "200");
+      settings.put("server.tomcat.threads.max", Integer.toString(SERVER_THREADS));
       String[] appArgs = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
           .toArray(String[]::new);
       try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ModelRegistryApplication.class).run(appArgs)) {
@@ -152,19 +157,28 @@ public final class RegistryBenchmark {
     double[] p50 = new double[RUNS];
     double[] p99 = new double[RUNS];
     double[] rate = new double[RUNS];
+    double[] serverCpu = new double[RUNS];
+    double[] processCpu = new double[RUNS];
     for (int run = 0; run < RUNS; run++) {
+      Map<Long, Long> serverBefore = serverThreadCpu();
+      long processBefore = processCpuNanos();
       long start = System.nanoTime();
       long[] latencies = runDownloads(client, pool, uri, tokens, pace);
       double seconds = (System.nanoTime() - start) / 1e9;
+      serverCpu[run] = cpuSince(serverBefore) / 1e3 / latencies.length;
+      processCpu[run] = (processCpuNanos() - processBefore) / 1e3 / latencies.length;
       Arrays.sort(latencies);
       p50[run] = percentile(latencies, 0.50);
       p99[run] = percentile(latencies, 0.99);
       rate[run] = latencies.length / seconds;
-      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s)", mode, run + 1,
-          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6);
+      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s); CPU per download: "
+          + "server threads %.0f us, whole JVM %.0f us", mode, run + 1,
+          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6, serverCpu[run], processCpu[run]);
     }
-    log("RESULT download %d KB x %d clients (%s): median p50 %.2f ms, median p99 %.2f ms, median %.0f downloads/s (goal p99 <= 50 ms)",
-        BUNDLE_BYTES / 1024, CLIENTS, mode, median(p50), median(p99), median(rate));
+    log("RESULT download %d KB x %d clients (%s): median p50 %.2f ms, median p99 %.2f ms, median %.0f downloads/s, "
+        + "median CPU per download %.0f us on server threads, %.0f us in the JVM (goal p99 <= 50 ms)",
+        BUNDLE_BYTES / 1024, CLIENTS, mode, median(p50), median(p99), median(rate), median(serverCpu),
+        median(processCpu));
   }
 
   /**
@@ -224,6 +238,35 @@ public final class RegistryBenchmark {
       at += part.length;
     }
     return all;
+  }
+
+  /** CPU time so far of each of Tomcat's threads ({@code http-nio-*}: acceptor, poller, workers), by thread id. */
+  private static Map<Long, Long> serverThreadCpu() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("http-nio-")) {
+        long nanos = threads.getThreadCpuTime(t.getId());
+        if (nanos >= 0) {
+          cpu.put(t.getId(), nanos);
+        }
+      }
+    }
+    return cpu;
+  }
+
+  /** CPU time Tomcat's threads used since {@code before} (threads started meanwhile count from zero). */
+  private static long cpuSince(Map<Long, Long> before) {
+    long total = 0;
+    for (Map.Entry<Long, Long> now : serverThreadCpu().entrySet()) {
+      total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+    }
+    return total;
+  }
+
+  /** CPU time of the whole JVM: server, the benchmark's HTTP clients, GC, JIT, broker. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void fanOut(Api api, JdbcClient jdbc, String student, String topic) throws Exception {
