@@ -67,14 +67,26 @@ public final class ReportWriter {
     atomic(out.resolve(TABLES), tables.getBytes(StandardCharsets.UTF_8));
     if (doc != null) {
       String text = Files.readString(doc);
-      int begin = text.indexOf(BEGIN);
-      int end = text.indexOf(END);
+      // markers count only on lines of their own, so a sentence that names them is left alone
+      int begin = markerLine(text, BEGIN, 0);
+      int end = begin < 0 ? -1 : markerLine(text, END, begin);
       if (begin < 0 || end < begin) {
         throw new IllegalArgumentException("--doc " + doc + " has no block between '" + BEGIN + "' and '" + END + "'");
       }
       String replaced = text.substring(0, begin + BEGIN.length()) + "\n" + tables + text.substring(end);
       atomic(doc, replaced.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** Index of {@code marker} standing alone on a line at or after {@code from}, or -1. */
+  static int markerLine(String text, String marker, int from) {
+    for (int i = text.indexOf(marker, from); i >= 0; i = text.indexOf(marker, i + 1)) {
+      int after = i + marker.length();
+      if ((i == 0 || text.charAt(i - 1) == '\n') && (after == text.length() || text.charAt(after) == '\n')) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The Markdown tables of a report; plot links are relative to the document's folder. */
