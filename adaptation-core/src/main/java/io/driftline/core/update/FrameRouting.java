@@ -195,30 +195,47 @@ public final class FrameRouting {
     long dyCount = 0;
     long lapCount = 0;
     long borderCount = 0;
+    // one branch-free loop per sum (each sum still adds in row-major order, so the values are those of
+    // a single loop with a condition per term): about a third of the cost on the device
     for (int c = 0; c < frame.channels(); c++) {
       int base = c * h * w;
       for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          float v = pixels[base + y * w + x];
-          if (x + 1 < w) {
-            dx += Math.abs(pixels[base + y * w + x + 1] - v);
-            dxCount++;
-          }
-          if (y + 1 < h) {
-            dy += Math.abs(pixels[base + (y + 1) * w + x] - v);
-            dyCount++;
-          }
-          if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
-            laplacian += Math.abs(pixels[base + y * w + x - 1] + pixels[base + y * w + x + 1]
-                + pixels[base + (y - 1) * w + x] + pixels[base + (y + 1) * w + x] - 4 * v);
-            lapCount++;
-          }
-          if (x < BORDER || y < BORDER || x >= w - BORDER || y >= h - BORDER) {
-            borderSum += v;
-            borderSquares += (double) v * v;
-            borderCount++;
-          }
+        int row = base + y * w;
+        for (int x = 0; x + 1 < w; x++) {
+          dx += Math.abs(pixels[row + x + 1] - pixels[row + x]);
         }
+        dxCount += Math.max(0, w - 1);
+      }
+      for (int y = 0; y + 1 < h; y++) {
+        int row = base + y * w;
+        for (int x = 0; x < w; x++) {
+          dy += Math.abs(pixels[row + w + x] - pixels[row + x]);
+        }
+        dyCount += w;
+      }
+      for (int y = 1; y + 1 < h; y++) {
+        int row = base + y * w;
+        for (int x = 1; x + 1 < w; x++) {
+          laplacian += Math.abs(pixels[row + x - 1] + pixels[row + x + 1]
+              + pixels[row - w + x] + pixels[row + w + x] - 4 * pixels[row + x]);
+          lapCount++;
+        }
+      }
+      for (int y = 0; y < h; y++) {
+        int row = base + y * w;
+        boolean wholeRow = y < BORDER || y >= h - BORDER;
+        int left = wholeRow ? w : Math.min(BORDER, w);
+        for (int x = 0; x < left; x++) {
+          float v = pixels[row + x];
+          borderSum += v;
+          borderSquares += (double) v * v;
+        }
+        for (int x = Math.max(left, w - BORDER); x < w; x++) {
+          float v = pixels[row + x];
+          borderSum += v;
+          borderSquares += (double) v * v;
+        }
+        borderCount += left + (w - Math.max(left, w - BORDER));
       }
     }
     d[7] = (float) (dxCount == 0 ? 0 : dx / dxCount);
