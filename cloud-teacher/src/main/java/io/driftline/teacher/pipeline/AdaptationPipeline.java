@@ -162,7 +162,7 @@ public final class AdaptationPipeline {
       labelledTrain.add(trainImages.get(trainLabels.get(i).index()));
       teacherProbabilities[i] = trainLabels.get(i).probabilities();
     }
-    // Source samples: even positions anchor the prompt and centre the HDC encoder, odd ones are held out for the gate.
+    // Source samples: even positions fit the raw-frame routing (and anchor prompts if asked), odd ones are held out for the gate.
     List<Image> anchorFrames = new ArrayList<>();
     List<Image> sourceFrames = new ArrayList<>();
     List<Integer> sourceLabelList = new ArrayList<>();
@@ -431,8 +431,8 @@ public final class AdaptationPipeline {
       byDomain.computeIfAbsent(s.domainId(), d -> new ArrayList<>()).add(s);
     }
     if (request.source().frames().size() < 2) {
-      throw new IllegalArgumentException("need at least 2 source samples (half anchor the prompt and centre the HDC"
-          + " encoder, half are held out for the gate), got " + request.source().frames().size());
+      throw new IllegalArgumentException("need at least 2 source samples (half fit the raw-frame routing"
+          + ", half are held out for the gate), got " + request.source().frames().size());
     }
     for (int label : request.source().labels()) {
       if (label < 0 || label >= classes) {

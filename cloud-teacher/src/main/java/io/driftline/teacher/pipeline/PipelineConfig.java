@@ -93,10 +93,10 @@ public record PipelineConfig(
   }
 
   /**
-   * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors on, AUTO prompt mode, the default
+   * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors off, AUTO prompt mode, the default
    * prompt settings, every pseudo-label kept with weight 1, {@link AdaptorSpec#defaults()}, FP32,
-   * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit HDC
-   * encoder, the agent's routing threshold 0.6, seed 42.
+   * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit raw-frame
+   * routing encoder, routing margin 0, seed 42.
    */
   public static final class Builder {
     private boolean promptEnabled = true;
