@@ -9,6 +9,7 @@ import io.driftline.core.image.Image;
 import io.driftline.core.model.SyntheticStudents;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DomainAdaptor;
+import io.driftline.core.update.FrameRouting;
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.VisualPrompt;
 import java.io.IOException;
@@ -66,6 +67,42 @@ public final class AgentFixtures {
       Adaptor adaptor = Adaptor.of(List.of(matrix(16, f, random), matrix(10, 16, random)),
           List.of(vector(16, random, 0.01), vector(10, random, 0.01)), Precision.INT8, false);
       builder.optAdaptor(new DomainAdaptor("domain-" + d, prototype, adaptor));
+    }
+    return builder.build();
+  }
+
+  /**
+   * Builds a format version 2 bundle with raw-frame routing: {@code domains} domains, each with a
+   * 7x7 prompt and an adaptor (F -> 16 -> 10, INT8); domain 0's routing prototype is the code of
+   * frames like {@link #frame} and the source prototype its complement, so such frames take domain 0's
+   * prompt and adaptor (the worst case for cost), and frames of another kind keep the bare student.
+   */
+  public static Bundle routedBundle(String id, long version, int f, int dimension, int domains) {
+    SplittableRandom random = new SplittableRandom(version * 37 + domains);
+    List<Image> typical = new java.util.ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      typical.add(frame(random));
+    }
+    FrameRouting fitted = FrameRouting.fit(typical, typical, 1024, HdcEncoder.DEFAULT_SEED, 0);
+    Hypervector domainZero = fitted.prototype(typical);
+    long[] complement = domainZero.words().clone();
+    for (int i = 0; i < complement.length; i++) {
+      complement[i] = ~complement[i];
+    }
+    Hypervector source = new Hypervector(1024, complement);
+    FrameRouting routing = new FrameRouting(fitted.mean(), fitted.scale(), fitted.encoder(), source, 0);
+    Bundle.Builder builder = Bundle.builder().setMetadata(new BundleMetadata(id, version, "student-nano:1",
+        "0".repeat(64), Instant.parse("2026-01-01T00:00:00Z"), Map.of("codeVersion", "test")))
+        .optRouting(routing)
+        .optEncoder(HdcEncoder.builder().setFeatureDimension(f).optDimension(dimension).build());
+    for (int d = 0; d < domains; d++) {
+      Hypervector prototype = d == 0 ? domainZero : routing.encoder().encode(vector(FrameRouting.DESCRIPTOR_LENGTH,
+          random, 3.0));
+      Adaptor adaptor = Adaptor.of(List.of(matrix(16, f, random), matrix(10, 16, random)),
+          List.of(vector(16, random, 0.01), vector(10, random, 0.01)), Precision.INT8, false);
+      builder.optAdaptor(new DomainAdaptor("domain-" + d, prototype, adaptor));
+      builder.optDomainPrompt("domain-" + d,
+          new VisualPrompt(new float[] {1.05f}, new float[] {-0.02f}, 7, 7, vector(49, random, 0.05)));
     }
     return builder.build();
   }

@@ -6,6 +6,7 @@ import io.driftline.core.hdc.Hypervector;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DenseLayer;
 import io.driftline.core.update.DomainAdaptor;
+import io.driftline.core.update.FrameRouting;
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.QuantizedMatrix;
 import io.driftline.core.update.VisualPrompt;
@@ -35,8 +36,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes bundles into the signed binary container (format version 1) and decodes and verifies
- * them.
+ * Encodes bundles into the signed binary container (format versions 1 and 2) and decodes and
+ * verifies them.
+ *
+ * <p>Version 2 adds two sections to version 1's and changes nothing else: per-domain prompts (tag 6)
+ * and the raw-frame routing (tag 7), see {@link Bundle}. A bundle that needs neither is written as
+ * version 1, byte for byte as before, so existing bundles, their digests and devices that read only
+ * version 1 are unaffected; version 1 files decode with the version 1 semantics.
  *
  * <p>Layout (all integers little-endian, see {@code docs/bundles-and-updates.md} for the section
  * bodies):
@@ -44,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * offset   size  field
  * 0        6     magic "DLBNDL"
- * 6        2     format version (u16) = 1
+ * 6        2     format version (u16) = 1 or 2
  * 8        4     payload length N (u32)
  * 12       N     payload: sections, each tag (u8) | body length (u32) | body
  * 12+N     32    SHA-256 of bytes [0, 12+N)
@@ -61,8 +67,11 @@ public final class BundleCodec {
   /** The six ASCII bytes every bundle starts with. */
   public static final byte[] MAGIC = "DLBNDL".getBytes(StandardCharsets.US_ASCII);
 
-  /** The format version this codec writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /** The newest format version this codec writes and reads (it reads every version from 1). */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The version of bundles without per-domain prompts and raw-frame routing. */
+  public static final int FORMAT_VERSION_1 = 1;
 
   /** Bytes before the payload: magic, version, payload length. */
   public static final int HEADER_BYTES = 12;
@@ -78,6 +87,8 @@ public final class BundleCodec {
   static final int TAG_ADAPTOR = 3;
   static final int TAG_PROTOTYPE = 4;
   static final int TAG_ENCODER = 5;
+  static final int TAG_DOMAIN_PROMPT = 6;
+  static final int TAG_ROUTING = 7;
 
   private static final String SIGNATURE_ALGORITHM = "Ed25519";
 
@@ -93,7 +104,12 @@ public final class BundleCodec {
    *     not valid Unicode
    */
   public static byte[] encode(Bundle bundle, PrivateKey signingKey) {
-    return seal(payload(bundle), signingKey);
+    return seal(payload(bundle), versionOf(bundle), signingKey);
+  }
+
+  /** The format version a bundle is written in: 2 if it has routing or per-domain prompts, else 1. */
+  public static int versionOf(Bundle bundle) {
+    return bundle.routing() != null || !bundle.domainPrompts().isEmpty() ? FORMAT_VERSION : FORMAT_VERSION_1;
   }
 
   /**
@@ -108,6 +124,8 @@ public final class BundleCodec {
    */
   public static Bundle decode(byte[] encoded, PublicKey verifyKey) throws BundleFormatException {
     int payloadLength = checkEnvelope(encoded);
+    int version = ByteBuffer.wrap(encoded, 0, HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN).getShort(MAGIC.length)
+        & 0xFFFF;
     int signedEnd = HEADER_BYTES + payloadLength;
     byte[] digest = sha256(encoded, 0, signedEnd);
     byte[] stored = Arrays.copyOfRange(encoded, signedEnd, signedEnd + DIGEST_BYTES);
@@ -121,7 +139,7 @@ public final class BundleCodec {
           "signature does not verify with public key " + Ed25519Keys.keyId(verifyKey)
               + ": the bundle was signed by another key or altered; check the pinned registry key");
     }
-    return parsePayload(ByteBuffer.wrap(encoded, HEADER_BYTES, payloadLength));
+    return parsePayload(ByteBuffer.wrap(encoded, HEADER_BYTES, payloadLength), version);
   }
 
   /**
@@ -145,11 +163,11 @@ public final class BundleCodec {
     }
     ByteBuffer header = ByteBuffer.wrap(encoded, 0, HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     int version = header.getShort(MAGIC.length) & 0xFFFF;
-    if (version != FORMAT_VERSION) {
+    if (version < FORMAT_VERSION_1 || version > FORMAT_VERSION) {
       throw new BundleFormatException(Reason.UNSUPPORTED_VERSION,
-          "bundle format version " + version + " is not supported (this build reads version "
-              + FORMAT_VERSION + "); upgrade the reader or ask for a version " + FORMAT_VERSION
-              + " bundle");
+          "bundle format version " + version + " is not supported (this build reads versions "
+              + FORMAT_VERSION_1 + " to " + FORMAT_VERSION + "); upgrade the reader or ask for a version "
+              + FORMAT_VERSION + " bundle");
     }
     long payloadLength = header.getInt(MAGIC.length + 2) & 0xFFFF_FFFFL;
     long expected = HEADER_BYTES + payloadLength + DIGEST_BYTES + SIGNATURE_BYTES;
@@ -170,10 +188,15 @@ public final class BundleCodec {
    * payloads.
    */
   static byte[] seal(byte[] payload, PrivateKey signingKey) {
+    return seal(payload, FORMAT_VERSION, signingKey);
+  }
+
+  /** Wraps a payload in a header of the given version, digest and signature. */
+  static byte[] seal(byte[] payload, int version, PrivateKey signingKey) {
     int signedEnd = HEADER_BYTES + payload.length;
     byte[] out = new byte[signedEnd + DIGEST_BYTES + SIGNATURE_BYTES];
     ByteBuffer buffer = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.put(MAGIC).putShort((short) FORMAT_VERSION).putInt(payload.length).put(payload);
+    buffer.put(MAGIC).putShort((short) version).putInt(payload.length).put(payload);
     byte[] digest = sha256(out, 0, signedEnd);
     buffer.put(digest).put(sign(digest, signingKey));
     return out;
@@ -241,14 +264,23 @@ public final class BundleCodec {
     HdcEncoder encoder = bundle.encoder();
     if (encoder != null) {
       PayloadWriter body = new PayloadWriter();
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try {
-        encoder.write(bytes);
-      } catch (IOException e) {
-        throw new UncheckedIOException("writing to memory cannot fail", e);
-      }
-      body.bytes(bytes.toByteArray());
+      body.bytes(encoderBytes(encoder));
       out.section(TAG_ENCODER, body);
+    }
+    for (Map.Entry<String, VisualPrompt> e : bundle.domainPrompts().entrySet()) {
+      PayloadWriter body = prompt(e.getValue(), e.getKey());
+      out.section(TAG_DOMAIN_PROMPT, body);
+    }
+    FrameRouting routing = bundle.routing();
+    if (routing != null) {
+      PayloadWriter body = new PayloadWriter();
+      body.u32(FrameRouting.DESCRIPTOR_LENGTH);
+      body.floats(routing.mean());
+      body.floats(routing.scale());
+      body.i64(Double.doubleToLongBits(routing.margin()));
+      hypervector(body, routing.sourcePrototype());
+      body.bytes(encoderBytes(routing.encoder()));
+      out.section(TAG_ROUTING, body);
     }
     return out.toByteArray();
   }
@@ -269,8 +301,26 @@ public final class BundleCodec {
     return out;
   }
 
+  private static byte[] encoderBytes(HdcEncoder encoder) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      encoder.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return bytes.toByteArray();
+  }
+
   private static PayloadWriter prompt(VisualPrompt p) {
+    return prompt(p, null);
+  }
+
+  /** A prompt body, preceded by the domain id for a per-domain prompt. */
+  private static PayloadWriter prompt(VisualPrompt p, @Nullable String domainId) {
     PayloadWriter out = new PayloadWriter();
+    if (domainId != null) {
+      out.string("prompt domainId", domainId);
+    }
     out.u32(p.channels());
     out.u32(p.promptHeight());
     out.u32(p.promptWidth());
@@ -315,25 +365,29 @@ public final class BundleCodec {
 
   // ---- payload parsing (only ever on authenticated bytes) ----
 
-  private static Bundle parsePayload(ByteBuffer payload) throws BundleFormatException {
+  private static Bundle parsePayload(ByteBuffer payload, int version) throws BundleFormatException {
     PayloadReader in = new PayloadReader(payload, "payload");
     @Nullable BundleMetadata metadata = null;
     @Nullable VisualPrompt prompt = null;
     List<DomainAdaptor> adaptors = new ArrayList<>();
     List<DomainPrototype> prototypes = new ArrayList<>();
     @Nullable HdcEncoder encoder = null;
+    Map<String, VisualPrompt> domainPrompts = new LinkedHashMap<>();
+    @Nullable FrameRouting routing = null;
+    String previousPromptDomain = null;
+    int lastTag = version == FORMAT_VERSION_1 ? TAG_ENCODER : TAG_ROUTING;
     int previousTag = 0;
     int index = 0;
     while (in.hasRemaining()) {
       int tag = in.u8("section tag");
       String where = "section " + index + " (" + tagName(tag) + ")";
-      if (tag < TAG_METADATA || tag > TAG_ENCODER) {
-        throw in.malformed(where + " has an unknown tag; format version 1 knows tags 1-5");
+      if (tag < TAG_METADATA || tag > lastTag) {
+        throw in.malformed(where + " has an unknown tag; format version " + version + " knows tags 1-" + lastTag);
       }
       if (tag < previousTag
-          || (tag == previousTag && (tag <= TAG_PROMPT || tag == TAG_ENCODER))) {
+          || (tag == previousTag && (tag <= TAG_PROMPT || tag == TAG_ENCODER || tag == TAG_ROUTING))) {
         throw in.malformed(where + " is out of order or repeated; expected metadata, at most one "
-            + "prompt, adaptors, extra prototypes, at most one HDC encoder");
+            + "prompt, adaptors, extra prototypes, at most one HDC encoder, domain prompts, at most one routing");
       }
       if (tag != TAG_METADATA && previousTag == 0) {
         throw in.malformed("the first section must be metadata, found " + tagName(tag));
@@ -345,6 +399,16 @@ public final class BundleCodec {
           case TAG_PROMPT -> prompt = readPrompt(body);
           case TAG_ADAPTOR -> adaptors.add(readAdaptor(body));
           case TAG_ENCODER -> encoder = readEncoder(body, where);
+          case TAG_DOMAIN_PROMPT -> {
+            String domainId = body.string("prompt domainId");
+            if (previousPromptDomain != null && previousPromptDomain.compareTo(domainId) >= 0) {
+              throw body.malformed("domain prompts must be unique and sorted by domain id; '" + domainId
+                  + "' follows '" + previousPromptDomain + "'");
+            }
+            domainPrompts.put(domainId, readPrompt(body));
+            previousPromptDomain = domainId;
+          }
+          case TAG_ROUTING -> routing = readRouting(body, where);
           default -> prototypes.add(
               new DomainPrototype(body.string("domainId"), readHypervector(body)));
         }
@@ -359,10 +423,23 @@ public final class BundleCodec {
       throw in.malformed("the bundle has no metadata section");
     }
     try {
-      return new Bundle(metadata, prompt, adaptors, prototypes, encoder);
+      return new Bundle(metadata, prompt, adaptors, prototypes, encoder, domainPrompts, routing);
     } catch (IllegalArgumentException e) {
       throw new BundleFormatException(Reason.MALFORMED, e.getMessage(), e);
     }
+  }
+
+  private static FrameRouting readRouting(PayloadReader body, String where) throws BundleFormatException {
+    long length = body.u32("routing descriptor length");
+    if (length != FrameRouting.DESCRIPTOR_LENGTH) {
+      throw body.malformed("routing descriptor has " + length + " entries; this build knows "
+          + FrameRouting.DESCRIPTOR_LENGTH);
+    }
+    float[] mean = body.floats("routing mean", FrameRouting.DESCRIPTOR_LENGTH);
+    float[] scale = body.floats("routing scale", FrameRouting.DESCRIPTOR_LENGTH);
+    double margin = Double.longBitsToDouble(body.i64("routing margin"));
+    Hypervector source = readHypervector(body);
+    return new FrameRouting(mean, scale, readEncoder(body, where), source, margin);
   }
 
   private static HdcEncoder readEncoder(PayloadReader body, String where) throws BundleFormatException {
@@ -381,6 +458,8 @@ public final class BundleCodec {
       case TAG_ADAPTOR -> "adaptor";
       case TAG_PROTOTYPE -> "extra prototype";
       case TAG_ENCODER -> "HDC encoder";
+      case TAG_DOMAIN_PROMPT -> "domain prompt";
+      case TAG_ROUTING -> "routing";
       default -> "tag " + tag;
     };
   }

@@ -190,10 +190,10 @@ class BundleCodecTest {
   @Test
   void rejectsAnUnknownFormatVersion() {
     byte[] encoded = BundleCodec.encode(sample(), KEYS.getPrivate());
-    encoded[6] = 2;
+    encoded[6] = 3;
     BundleFormatException e = rejection(encoded);
     assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_VERSION);
-    assertThat(e).hasMessageContaining("version 2").hasMessageContaining("reads version 1");
+    assertThat(e).hasMessageContaining("version 3").hasMessageContaining("reads versions 1 to 2");
   }
 
   @Test
@@ -277,6 +277,21 @@ class BundleCodecTest {
       assertThat(e.reason()).as(c.getKey()).isEqualTo(Reason.MALFORMED);
       assertThat(e).as(c.getKey()).hasMessageContaining(c.getKey());
     }
+  }
+
+  @Test
+  void version2SectionsAreUnknownInAVersion1FileAndDomainPromptsMustBeSorted() throws Exception {
+    byte[] metadata = metadataOnly();
+    byte[] domainPrompt = new Bytes().u32(1).u8('a').u32(1).u32(1).u32(1).raw(new byte[12]).bytes();
+    byte[] v1 = new Bytes().raw(metadata).section(BundleCodec.TAG_DOMAIN_PROMPT, domainPrompt).bytes();
+    BundleFormatException e = rejection(BundleCodec.seal(v1, BundleCodec.FORMAT_VERSION_1, KEYS.getPrivate()));
+    assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(e).hasMessageContaining("unknown tag").hasMessageContaining("version 1");
+    byte[] twice = new Bytes().raw(metadata).section(BundleCodec.TAG_DOMAIN_PROMPT, domainPrompt)
+        .section(BundleCodec.TAG_DOMAIN_PROMPT, domainPrompt).bytes();
+    assertThat(rejection(BundleCodec.seal(twice, KEYS.getPrivate()))).hasMessageContaining("sorted");
+    Bundle plain = sample();
+    assertThat(BundleCodec.encode(plain, KEYS.getPrivate())[6]).as("no routing: still version 1").isEqualTo((byte) 1);
   }
 
   @Test

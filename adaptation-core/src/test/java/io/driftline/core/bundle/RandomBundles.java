@@ -5,6 +5,7 @@ import io.driftline.core.hdc.Hypervector;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DenseLayer;
 import io.driftline.core.update.DomainAdaptor;
+import io.driftline.core.update.FrameRouting;
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.VisualPrompt;
 import java.time.Instant;
@@ -22,7 +23,9 @@ final class RandomBundles {
   static Bundle bundle(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     Bundle.Builder builder = Bundle.builder().setMetadata(metadata(rnd));
-    if (rnd.nextInt(4) != 0) {
+    // a third of the bundles have raw-frame routing and per-domain prompts (format version 2)
+    boolean routed = rnd.nextInt(3) == 0;
+    if (!routed && rnd.nextInt(4) != 0) {
       builder.optPrompt(prompt(rnd));
     }
     int dimension = new int[] {10, 64, 100, 1000}[rnd.nextInt(4)];
@@ -30,12 +33,26 @@ final class RandomBundles {
     int classes = 1 + rnd.nextInt(10);
     int adaptors = rnd.nextInt(5);
     for (int i = 0; i < adaptors; i++) {
-      builder.optAdaptor(new DomainAdaptor(
-          "d" + i + text(rnd, 6), hypervector(rnd, dimension), adaptor(rnd, features, classes)));
+      String id = "d" + i + text(rnd, 6);
+      builder.optAdaptor(new DomainAdaptor(id, hypervector(rnd, dimension), adaptor(rnd, features, classes)));
+      if (routed && rnd.nextInt(3) != 0) {
+        builder.optDomainPrompt(id, prompt(rnd));
+      }
     }
     int extras = rnd.nextInt(3);
     for (int i = 0; i < extras; i++) {
-      builder.optExtraPrototype(new DomainPrototype("x" + i + text(rnd, 6), hypervector(rnd, dimension)));
+      String id = "x" + i + text(rnd, 6);
+      builder.optExtraPrototype(new DomainPrototype(id, hypervector(rnd, dimension)));
+      if (routed && rnd.nextBoolean()) {
+        builder.optDomainPrompt(id, prompt(rnd));
+      }
+    }
+    if (routed) {
+      HdcEncoder routingEncoder = HdcEncoder.builder().setFeatureDimension(FrameRouting.DESCRIPTOR_LENGTH)
+          .optDimension(dimension).optSeed(rnd.nextLong()).build();
+      builder.optRouting(new FrameRouting(floats(rnd, FrameRouting.DESCRIPTOR_LENGTH, 1),
+          floats(rnd, FrameRouting.DESCRIPTOR_LENGTH, 3), routingEncoder, hypervector(rnd, dimension),
+          rnd.nextDouble(0, 0.2)));
     }
     if (rnd.nextBoolean()) {
       float[] center = rnd.nextBoolean() ? null : new float[features];
@@ -46,7 +63,7 @@ final class RandomBundles {
       }
       builder.optEncoder(HdcEncoder.builder()
           .setFeatureDimension(features)
-          .optDimension(dimension)
+          .optDimension(routed ? 1 + rnd.nextInt(200) : dimension)
           .optSeed(rnd.nextLong())
           .optThreshold((float) rnd.nextDouble(-0.5, 0.5))
           .optCenter(center)

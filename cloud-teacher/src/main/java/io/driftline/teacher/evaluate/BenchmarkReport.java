@@ -64,7 +64,11 @@ public record BenchmarkReport(
    * @param promptAdaptor accuracy with prompt and adaptors (fp32)
    * @param promptAdaptorBinary the same with 1-bit adaptor weights
    * @param adaptorOnlyBinary adaptor only with 1-bit weights
-   * @param routedToDomain share of evaluation frames the device routed to the domain's adaptor
+   * @param routedToDomain share of evaluation frames the device routed to the domain (raw-frame routing)
+   * @param cleanKept share of the gate's clean source frames the router kept on the bare student
+   * @param asShipped accuracy of what the device runs after the per-domain gate: the prompt + adaptor
+   *     bundle if the domain passed, else the unadapted student
+   * @param adaptorOnlyAsShipped the same for the adaptor-only bundle
    * @param gapClosed (promptAdaptor − sourceOnly) / (teacher − sourceOnly)
    */
   public record Cell(
@@ -86,6 +90,9 @@ public record BenchmarkReport(
       double promptAdaptorBinary,
       double adaptorOnlyBinary,
       double routedToDomain,
+      double cleanKept,
+      double asShipped,
+      double adaptorOnlyAsShipped,
       double gapClosed) {}
 
   /**
@@ -108,6 +115,11 @@ public record BenchmarkReport(
    * @param medianSeconds median adaptation time
    * @param shipped prompt + adaptor bundles the gate let ship
    * @param adaptorOnlyShipped adaptor-only bundles the gate let ship
+   * @param asShipped mean accuracy as shipped (prompt + adaptor, unadapted where the gate left the domain out)
+   * @param adaptorOnlyAsShipped the same for adaptor-only bundles
+   * @param gapClosedAsShipped gap closed of the means as shipped
+   * @param routedToDomain mean share of evaluation frames routed to their domain
+   * @param cleanKept mean share of clean source frames kept on the bare student
    */
   public record Summary(
       int severity,
@@ -126,7 +138,12 @@ public record BenchmarkReport(
       double meanBytesDown,
       double medianSeconds,
       int shipped,
-      int adaptorOnlyShipped) {}
+      int adaptorOnlyShipped,
+      double asShipped,
+      double adaptorOnlyAsShipped,
+      double gapClosedAsShipped,
+      double routedToDomain,
+      double cleanKept) {}
 
   /**
    * A domain that returns after others: adapted to it alone first, then to it and the domains seen
@@ -138,7 +155,7 @@ public record BenchmarkReport(
    * @param sourceOnly the unadapted student on them
    * @param firstAdaptation prompt + adaptor bundle of the domain alone
    * @param afterOthers prompt + adaptor bundle of all domains (nothing retrained when it returns)
-   * @param routedToDomain share of the return's frames routed to the domain's adaptor in that bundle
+   * @param routedToDomain share of the return's frames routed to the domain in that bundle
    * @param adaptorOnlyFirst adaptor-only bundle of the domain alone
    * @param adaptorOnlyAfterOthers adaptor-only bundle of all domains (the domain's head unchanged)
    */

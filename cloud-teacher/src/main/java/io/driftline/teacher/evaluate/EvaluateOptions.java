@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param severities severities to run
  * @param budgetFamilies families that run every budget, or null for all
  * @param scale factor on every segment length of the scenario (more frames per domain)
- * @param sourceSamples clean frames for the gate and the HDC centre
+ * @param sourceSamples clean frames for the gate and the raw-frame routing (half each)
  */
 public record EvaluateOptions(
     Path models,

@@ -67,14 +67,26 @@ public final class ReportWriter {
     atomic(out.resolve(TABLES), tables.getBytes(StandardCharsets.UTF_8));
     if (doc != null) {
       String text = Files.readString(doc);
-      int begin = text.indexOf(BEGIN);
-      int end = text.indexOf(END);
+      // markers count only on lines of their own, so a sentence that names them is left alone
+      int begin = markerLine(text, BEGIN, 0);
+      int end = begin < 0 ? -1 : markerLine(text, END, begin);
       if (begin < 0 || end < begin) {
         throw new IllegalArgumentException("--doc " + doc + " has no block between '" + BEGIN + "' and '" + END + "'");
       }
       String replaced = text.substring(0, begin + BEGIN.length()) + "\n" + tables + text.substring(end);
       atomic(doc, replaced.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** Index of {@code marker} standing alone on a line at or after {@code from}, or -1. */
+  static int markerLine(String text, String marker, int from) {
+    for (int i = text.indexOf(marker, from); i >= 0; i = text.indexOf(marker, i + 1)) {
+      int after = i + marker.length();
+      if ((i == 0 || text.charAt(i - 1) == '\n') && (after == text.length() || text.charAt(after) == '\n')) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The Markdown tables of a report; plot links are relative to the document's folder. */
@@ -115,6 +127,12 @@ public final class ReportWriter {
       row(md, "teacher", columns, s -> 100 * s.teacher(), "%.1f");
       row(md, "gap closed (prompt + adaptor)", columns, s -> 100 * s.gapClosed(), "%.0f %%");
       row(md, "prompt + 1-bit adaptor", columns, s -> 100 * s.promptAdaptorBinary(), "%.1f");
+      row(md, "**as shipped** (prompt + adaptor after the per-domain gate)", columns, s -> 100 * s.asShipped(),
+          "**%.1f**");
+      row(md, "gap closed as shipped", columns, s -> 100 * s.gapClosedAsShipped(), "%.0f %%");
+      row(md, "adaptor only as shipped", columns, s -> 100 * s.adaptorOnlyAsShipped(), "%.1f");
+      row(md, "evaluation frames routed to their domain", columns, s -> 100 * s.routedToDomain(), "%.0f %%");
+      row(md, "clean frames kept on the bare student", columns, s -> 100 * s.cleanKept(), "%.0f %%");
       row(md, "families in the mean", columns, s -> s.families(), "%.0f");
       row(md, "uploads per update", columns, BenchmarkReport.Summary::meanUploaded, "%.1f");
       row(md, "bytes up per update", columns, BenchmarkReport.Summary::meanBytesUp, "%,.0f");
@@ -127,9 +145,9 @@ public final class ReportWriter {
     for (int severity : severities(report)) {
       md.append("\n#### Per family, severity ").append(severity).append(", ").append(Benchmark.fmt(main))
           .append(" % budget\n\n| family | source | prompt | adaptor | prompt + adaptor | teacher | gap closed |"
-              + " random: prompt + adaptor | random: gap closed | 1-bit | routed | uploads | bytes up | bytes down | s |"
-              + " gate: source change, prompt + adaptor / adaptor only (points) |\n"
-              + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+              + " random: prompt + adaptor | random: gap closed | 1-bit | as shipped | routed | clean kept | uploads | bytes up |"
+              + " bytes down | s | gate: source change, prompt + adaptor / adaptor only (points) |\n"
+              + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
       for (BenchmarkReport.DomainResult d : report.domains()) {
         if (d.severity() != severity) {
           continue;
@@ -138,7 +156,7 @@ public final class ReportWriter {
         BenchmarkReport.Cell r = cell(d, "random", main);
         md.append("| ").append(d.family()).append(" | ").append(f(100 * d.sourceOnly())).append(" | ");
         if (u == null) {
-          md.append("– | – | – | ").append(f(100 * d.teacher())).append(" | – | – | – | – | – | – | – | – | – | ")
+          md.append("– | – | – | ").append(f(100 * d.teacher())).append(" | – | – | – | – | – | – | – | – | – | – | – | ")
               .append(String.join("; ", d.skipped())).append(" |\n");
           continue;
         }
@@ -148,7 +166,9 @@ public final class ReportWriter {
             .append(r == null ? "–" : f(100 * r.promptAdaptor())).append(" | ")
             .append(r == null ? "–" : String.format(Locale.ROOT, "%.0f %%", 100 * r.gapClosed())).append(" | ")
             .append(f(100 * u.promptAdaptorBinary())).append(" | ")
+            .append(f(100 * u.asShipped())).append(" | ")
             .append(String.format(Locale.ROOT, "%.0f %%", 100 * u.routedToDomain())).append(" | ")
+            .append(String.format(Locale.ROOT, "%.0f %%", 100 * u.cleanKept())).append(" | ")
             .append(u.uploaded()).append(" | ").append(String.format(Locale.ROOT, "%,d", u.bytesUp())).append(" | ")
             .append(String.format(Locale.ROOT, "%,d", u.bytesDown())).append(" | ")
             .append(String.format(Locale.ROOT, "%.1f", u.seconds())).append(" | ")

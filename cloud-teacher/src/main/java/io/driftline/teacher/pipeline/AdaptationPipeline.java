@@ -3,8 +3,9 @@ package io.driftline.teacher.pipeline;
 import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.BundleMetadata;
+import io.driftline.core.bundle.DomainPrototype;
 import io.driftline.core.hdc.HdcEncoder;
-import io.driftline.core.hdc.PrototypeMemory;
+import io.driftline.core.hdc.Hypervector;
 import io.driftline.core.image.Image;
 import io.driftline.core.image.ImageOps;
 import io.driftline.core.model.StudentModel;
@@ -13,6 +14,8 @@ import io.driftline.core.uncertainty.Logits;
 import io.driftline.core.update.Adaptor;
 import io.driftline.core.update.DomainAdaptor;
 import io.driftline.core.update.DomainRouter;
+import io.driftline.core.update.FrameRouter;
+import io.driftline.core.update.FrameRouting;
 import io.driftline.core.update.Precision;
 import io.driftline.core.update.VisualPrompt;
 import io.driftline.teacher.adapt.GateComparison;
@@ -43,21 +46,21 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
- * Turns uploaded samples into a signed bundle: teacher pseudo-labels → visual prompt (VPLU, mode
- * chosen automatically unless forced) → features of {@code student(prompt(x))} → one ridge adaptor
- * per domain (spec from the {@link AdaptorChooser}) → HDC domain prototypes of the real frames'
- * prompted features, encoded as the device encodes them → export at every precision and the
- * accuracy cost of each → gate on held-out pseudo-labelled samples and on source samples, both
- * replayed on the device path ({@link DeviceReplay}) → the bundle, signed with Ed25519 when the
- * gate lets it ship.
+ * Turns uploaded samples into a signed bundle: teacher pseudo-labels → raw-frame routing (descriptor
+ * standardisation and source prototype from the source anchors, one prototype per domain from its
+ * uploads) → one visual prompt per domain (VPLU on that domain's uploads, mode chosen automatically
+ * unless forced) → one ridge adaptor per domain on the features of {@code student(prompt_d(x))} (spec
+ * from the {@link AdaptorChooser}) → export at every precision and the accuracy cost of each → a gate
+ * per domain on its held-out pseudo-labelled samples and on the source samples it takes over, both
+ * replayed on the device path ({@link DeviceReplay}) → the bundle of the surviving domains (format
+ * version 2), signed with Ed25519 when at least one domain survives.
  *
- * <p>All domains of one request share one prompt (a bundle has one), learned on the pooled uploads;
- * each domain's adaptor is fitted on its own samples only. The bundle carries its HDC encoder
- * ({@link PipelineConfig#hdcDimension()} bits, centred on the mean prompted feature vector of the
- * source samples), so a device routes with exactly the projection the prototypes were made with;
- * source frames then look like no domain (similarity near 0.5) and keep the student's own head.
+ * <p>The device decides a frame's domain on the raw frame before any prompt ({@link FrameRouter}),
+ * so source frames keep the bare student and a domain's prompt only ever sees that domain's frames;
+ * prompts therefore need no source anchors ({@link PipelineConfig#sourceAnchors()} is off by default).
  *
  * <p>Not thread-safe; the models are owned by the caller.
  */
@@ -159,7 +162,7 @@ public final class AdaptationPipeline {
       labelledTrain.add(trainImages.get(trainLabels.get(i).index()));
       teacherProbabilities[i] = trainLabels.get(i).probabilities();
     }
-    // Source samples: even positions anchor the prompt and centre the HDC encoder, odd ones are held out for the gate.
+    // Source samples: even positions fit the raw-frame routing (and anchor prompts if asked), odd ones are held out for the gate.
     List<Image> anchorFrames = new ArrayList<>();
     List<Image> sourceFrames = new ArrayList<>();
     List<Integer> sourceLabelList = new ArrayList<>();
@@ -175,50 +178,85 @@ public final class AdaptationPipeline {
     int[] sourceLabels = sourceLabelList.stream().mapToInt(Integer::intValue).toArray();
 
     Map<String, String> lineage = new TreeMap<>();
-    VisualPrompt prompt = null;
+    // Raw-frame routing first: standardised on the source anchors, source prototype from them, one prototype per
+    // domain from its real uploads (training and held out). It decides, before any prompt, which domain a frame is.
+    step(start, "fitting the raw-frame routing on " + anchorFrames.size() + " source anchors");
+    FrameRouting routing = FrameRouting.fit(anchorFrames, anchorFrames, config.hdcDimension(), HdcEncoder.DEFAULT_SEED,
+        config.routingMargin());
+    Map<String, List<Image>> framesByDomain = new LinkedHashMap<>();
+    Map<String, List<Integer>> rowsByDomain = new LinkedHashMap<>();
+    for (String domain : split.domains()) {
+      framesByDomain.put(domain, new ArrayList<>());
+      rowsByDomain.put(domain, new ArrayList<>());
+    }
+    for (int i = 0; i < train.size(); i++) {
+      framesByDomain.get(train.get(i).domainId()).add(trainImages.get(i));
+    }
+    for (int i = 0; i < heldOut.size(); i++) {
+      framesByDomain.get(heldOut.get(i).domainId()).add(heldOutImages.get(i));
+    }
+    for (int i = 0; i < trainLabels.size(); i++) {
+      rowsByDomain.get(train.get(trainLabels.get(i).index()).domainId()).add(i);
+    }
+    Map<String, Hypervector> prototypes = new LinkedHashMap<>();
+    framesByDomain.forEach((domain, frames) -> prototypes.put(domain, routing.prototype(frames)));
+    lineage.put("routing.dimension", Integer.toString(routing.encoder().dimension()));
+    lineage.put("routing.seed", Long.toString(routing.encoder().seed()));
+    lineage.put("routing.margin", Double.toString(routing.margin()));
+    lineage.put("routing.bias", Double.toString(FrameRouting.DEFAULT_BIAS));
+    lineage.put("routing.fit", "raw-frame descriptors of " + anchorFrames.size() + " source samples");
+
+    // One prompt per domain, learned on that domain's uploads only: the router keeps source frames off it.
+    Map<String, VisualPrompt> prompts = new LinkedHashMap<>();
     if (config.promptEnabled()) {
-      List<Image> promptFrames = new ArrayList<>(labelledTrain);
-      List<float[]> promptTargets = new ArrayList<>(List.of(teacherProbabilities));
-      if (config.sourceAnchors()) {
-        // As many anchors as uploads (at least 16), so neither side dominates the mini-batches.
-        int anchors = Math.min(anchorFrames.size(), Math.max(MIN_ANCHORS, labelledTrain.size()));
-        List<Image> chosenAnchors = anchorFrames.subList(0, anchors);
-        for (PseudoLabel l : labeler.label(chosenAnchors)) {
-          promptFrames.add(chosenAnchors.get(l.index()));
-          promptTargets.add(l.probabilities());
+      for (Map.Entry<String, List<Integer>> e : rowsByDomain.entrySet()) {
+        String domain = e.getKey();
+        List<Image> promptFrames = new ArrayList<>();
+        List<float[]> promptTargets = new ArrayList<>();
+        for (int r : e.getValue()) {
+          promptFrames.add(labelledTrain.get(r));
+          promptTargets.add(teacherProbabilities[r]);
         }
+        int uploadsOfDomain = promptFrames.size();
+        if (config.sourceAnchors()) {
+          int anchors = Math.min(anchorFrames.size(), Math.max(MIN_ANCHORS, uploadsOfDomain));
+          List<Image> chosenAnchors = anchorFrames.subList(0, anchors);
+          for (PseudoLabel l : labeler.label(chosenAnchors)) {
+            promptFrames.add(chosenAnchors.get(l.index()));
+            promptTargets.add(l.probabilities());
+          }
+        }
+        step(start, "learning the visual prompt of " + domain + " (" + config.promptMode() + ") on " + uploadsOfDomain
+            + " uploads" + (config.sourceAnchors() ? " and " + (promptFrames.size() - uploadsOfDomain) + " source anchors" : ""));
+        PromptLearner.Result learned = PromptLearning.learn(studentOnnx, studentModelId, promptFrames,
+            promptTargets.toArray(float[][]::new), config.promptMode(), config.whiteBox(), config.blackBox());
+        prompts.put(domain, learned.prompt());
+        learned.lineage().forEach((k, v) -> {
+          lineage.put(k, v);
+          lineage.put(k.replaceFirst("^prompt\\.", "prompt." + domain + "."), v);
+        });
+        lineage.put("prompt." + domain + ".sourceAnchors", Integer.toString(promptFrames.size() - uploadsOfDomain));
+        step(start, String.format(Locale.ROOT, "prompt of %s %s: loss %.4f -> %.4f", domain,
+            learned.lineage().get("prompt.mode"), learned.initialLoss(), learned.finalLoss()));
       }
-      step(start, "learning the visual prompt (" + config.promptMode() + ") on " + labelledTrain.size()
-          + " uploads and " + (promptFrames.size() - labelledTrain.size()) + " source anchors");
-      PromptLearner.Result learned = PromptLearning.learn(studentOnnx, studentModelId, promptFrames,
-          promptTargets.toArray(float[][]::new), config.promptMode(), config.whiteBox(), config.blackBox());
-      lineage.put("prompt.sourceAnchors", Integer.toString(promptFrames.size() - labelledTrain.size()));
-      prompt = learned.prompt();
-      lineage.putAll(learned.lineage());
-      step(start, String.format(Locale.ROOT, "prompt %s: loss %.4f -> %.4f", learned.lineage().get("prompt.mode"),
-          learned.initialLoss(), learned.finalLoss()));
+      lineage.put("prompt.scope", "per domain, on the domain's uploads");
     } else {
       lineage.put("prompt.mode", "off");
     }
 
-    StudentOutput anchorPrompted = DeviceReplay.infer(student, prompt, anchorFrames);
-    HdcEncoder encoder = null;
     Map<Precision, List<DomainAdaptor>> adaptors = new EnumMap<>(Precision.class);
     if (config.adaptorEnabled()) {
-      step(start, "fitting per-domain adaptors on the prompted student's features");
-      encoder = HdcEncoder.builder().setFeatureDimension(student.featureDimension())
-          .optDimension(config.hdcDimension()).optCenter(mean(anchorPrompted.features())).build();
-      StudentOutput trainOut = DeviceReplay.infer(student, prompt, labelledTrain);
-      Map<String, List<Integer>> rowsByDomain = new LinkedHashMap<>();
-      for (int i = 0; i < trainLabels.size(); i++) {
-        rowsByDomain.computeIfAbsent(train.get(trainLabels.get(i).index()).domainId(), d -> new ArrayList<>()).add(i);
-      }
+      step(start, "fitting per-domain adaptors on each domain's prompted student features");
       Map<String, Integer> counts = new LinkedHashMap<>();
       Map<String, float[][]> featuresByDomain = new LinkedHashMap<>();
+      Map<String, float[][]> logitsByDomain = new LinkedHashMap<>();
       Map<String, float[][]> probabilitiesByDomain = new LinkedHashMap<>();
       rowsByDomain.forEach((domain, rows) -> {
+        StudentOutput out = DeviceReplay.infer(student, prompts.get(domain),
+            rows.stream().map(labelledTrain::get).toList());
         counts.put(domain, rows.size());
-        featuresByDomain.put(domain, rows.stream().map(r -> trainOut.features()[r]).toArray(float[][]::new));
+        featuresByDomain.put(domain, out.features());
+        logitsByDomain.put(domain, out.logits());
         probabilitiesByDomain.put(domain, rows.stream().map(r -> teacherProbabilities[r]).toArray(float[][]::new));
       });
       AdaptorSpec spec = config.chooser().choose(new AdaptorChooser.Context(student.featureDimension(), classes,
@@ -228,27 +266,20 @@ public final class AdaptationPipeline {
           new RandomProjection(student.featureDimension(), spec.randomFeatures(), spec.projectionSeed()),
           classes, spec.lambda());
       rowsByDomain.forEach((domain, rows) -> {
+        if (rows.isEmpty()) {
+          return;
+        }
         float[][] targets = new float[rows.size()][];
         double[] weights = new double[rows.size()];
         for (int j = 0; j < rows.size(); j++) {
           int r = rows.get(j);
-          targets[j] = spec.residual() ? correction(teacherProbabilities[r], trainOut.logits()[r])
+          targets[j] = spec.residual() ? correction(teacherProbabilities[r], logitsByDomain.get(domain)[j])
               : teacherProbabilities[r];
           weights[j] = trainLabels.get(r).weight();
         }
         trainer.add(domain, featuresByDomain.get(domain), targets, weights);
       });
       lineage.putAll(trainer.lineage());
-      // Prototypes from every real frame of the domain (training and held out), encoded as the device does.
-      List<UploadedSample> all = new ArrayList<>(train);
-      all.addAll(heldOut);
-      List<Image> allImages = new ArrayList<>(trainImages);
-      allImages.addAll(heldOutImages);
-      StudentOutput allOut = DeviceReplay.infer(student, prompt, allImages);
-      PrototypeMemory prototypes = new PrototypeMemory(encoder.dimension());
-      for (int i = 0; i < all.size(); i++) {
-        prototypes.add(all.get(i).domainId(), encoder.encode(allOut.features()[i]));
-      }
       for (Precision p : Precision.values()) {
         List<DomainAdaptor> list = new ArrayList<>();
         for (String domain : trainer.domains()) {
@@ -257,31 +288,65 @@ public final class AdaptationPipeline {
           if (spec.residual()) {
             exported = new Adaptor(exported.layers(), true);
           }
-          list.add(new DomainAdaptor(domain, prototypes.prototype(domain).orElseThrow(), exported));
+          list.add(new DomainAdaptor(domain, prototypes.get(domain), exported));
         }
         adaptors.put(p, List.copyOf(list));
       }
-      lineage.put("hdc.dimension", Integer.toString(encoder.dimension()));
-      lineage.put("hdc.seed", Long.toString(encoder.seed()));
-      lineage.put("hdc.center", "mean prompted features of " + anchorFrames.size() + " source samples");
-      lineage.put("hdc.routingThreshold", Double.toString(config.routingThreshold()));
     } else {
       lineage.put("adaptor.kind", "off");
     }
 
-    step(start, "gate: replaying " + heldOutImages.size() + " held-out and " + sourceFrames.size()
+    step(start, "gate per domain: replaying " + heldOutImages.size() + " held-out and " + sourceFrames.size()
         + " source samples on the device path");
-    HdcEncoder routing = encoder != null ? encoder : DeviceReplay.defaultEncoder(student.featureDimension());
-    int[] unadaptedHeldOut = DeviceReplay.run(student, null, List.of(), routing, 1, heldOutImages).predictions();
-    int[] unadaptedSource = DeviceReplay.run(student, null, List.of(), routing, 1, sourceFrames).predictions();
-    List<DomainAdaptor> shipped = adaptors.getOrDefault(config.precision(), List.of());
-    int[] adaptedHeldOut = DeviceReplay.run(student, prompt, shipped, routing, config.routingThreshold(),
-        heldOutImages).predictions();
-    int[] adaptedSource = DeviceReplay.run(student, prompt, shipped, routing, config.routingThreshold(),
-        sourceFrames).predictions();
+    int[] unadaptedHeldOut = DeviceReplay.bare(student, heldOutImages).predictions();
+    int[] unadaptedSource = DeviceReplay.bare(student, sourceFrames).predictions();
+    FrameRouter candidateRouter = new FrameRouter(routing,
+        domains(split.domains(), prototypes, prompts, adaptors.getOrDefault(config.precision(), List.of())));
+    DeviceReplay.Outcome candidateHeldOut = DeviceReplay.run(student, candidateRouter, heldOutImages);
+    DeviceReplay.Outcome candidateSource = DeviceReplay.run(student, candidateRouter, sourceFrames);
+    Map<String, GateDecision> domainGates = new LinkedHashMap<>();
+    List<String> survivors = new ArrayList<>();
+    for (String domain : split.domains()) {
+      // the domain's held-out uploads as the candidate bundle treats them, and the source frames it takes over
+      List<PseudoLabel> own = heldOutLabels.stream()
+          .filter(l -> heldOut.get(l.index()).domainId().equals(domain)).toList();
+      int[] sourceAdapted = new int[sourceFrames.size()];
+      for (int i = 0; i < sourceAdapted.length; i++) {
+        sourceAdapted[i] = candidateSource.routes()[i].equals(domain) ? candidateSource.predictions()[i]
+            : unadaptedSource[i];
+      }
+      GateDecision gate = own.isEmpty()
+          ? new GateDecision(false, "no held-out sample of the domain kept a teacher label", config.gate(),
+              new GateComparison(0, 0, 0), GateComparison.of(sourceLabels, unadaptedSource, sourceAdapted))
+          : GateDecision.decide(config.gate(),
+              GateComparison.ofPseudoLabels(own, unadaptedHeldOut, candidateHeldOut.predictions()),
+              GateComparison.of(sourceLabels, unadaptedSource, sourceAdapted));
+      domainGates.put(domain, gate);
+      gate.lineage().forEach((k, v) -> lineage.put(k.replaceFirst("^gate\\.", "gate.domain." + domain + "."), v));
+      if (gate.ships()) {
+        survivors.add(domain);
+      }
+    }
+    lineage.put("gate.domains.shipped", String.join(",", survivors));
+    lineage.put("gate.domains.left", String.join(",",
+        split.domains().stream().filter(d -> !survivors.contains(d)).toList()));
+
+    // What ships: the surviving domains only; the gate's figures are those of that bundle on every held-out frame.
+    Map<String, VisualPrompt> shippedPrompts = new LinkedHashMap<>(prompts);
+    shippedPrompts.keySet().retainAll(survivors);
+    List<DomainAdaptor> shipped = adaptors.getOrDefault(config.precision(), List.of()).stream()
+        .filter(d -> survivors.contains(d.domainId())).toList();
+    FrameRouter shippedRouter = new FrameRouter(routing, domains(survivors, prototypes, shippedPrompts, shipped));
+    int[] adaptedHeldOut = DeviceReplay.run(student, shippedRouter, heldOutImages).predictions();
+    int[] adaptedSource = DeviceReplay.run(student, shippedRouter, sourceFrames).predictions();
     GateComparison target = GateComparison.ofPseudoLabels(heldOutLabels, unadaptedHeldOut, adaptedHeldOut);
     GateComparison source = GateComparison.of(sourceLabels, unadaptedSource, adaptedSource);
-    GateDecision decision = GateDecision.decide(config.gate(), target, source);
+    GateDecision decision = new GateDecision(!survivors.isEmpty(), survivors.isEmpty()
+        ? "no domain passed the gate: " + domainGates.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue().reason()).collect(Collectors.joining("; "))
+        : survivors.size() + " of " + split.domains().size() + " domain(s) pass: " + domainGates.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue().reason()).collect(Collectors.joining("; ")),
+        config.gate(), target, source);
     lineage.putAll(decision.lineage());
 
     List<QuantizationCost> quantization = new ArrayList<>();
@@ -289,8 +354,8 @@ public final class AdaptationPipeline {
       double fp32 = Double.NaN;
       for (Precision p : Precision.values()) {
         List<DomainAdaptor> list = adaptors.get(p);
-        int[] predicted = DeviceReplay.run(student, prompt, list, routing, config.routingThreshold(), heldOutImages)
-            .predictions();
+        FrameRouter router = new FrameRouter(routing, domains(split.domains(), prototypes, prompts, list));
+        int[] predicted = DeviceReplay.run(student, router, heldOutImages).predictions();
         double accuracy = GateComparison.ofPseudoLabels(heldOutLabels, predicted, predicted).adaptedAccuracy();
         fp32 = p == Precision.FP32 ? accuracy : fp32;
         long bytes = list.stream().mapToLong(d -> d.adaptor().byteSize()).sum();
@@ -306,7 +371,7 @@ public final class AdaptationPipeline {
     lineage.put("samples.domains", String.join(",", split.domains()));
     lineage.put("samples.train", String.join(",", train.stream().map(UploadedSample::sampleId).toList()));
     lineage.put("samples.heldOut", String.join(",", heldOut.stream().map(UploadedSample::sampleId).toList()));
-    lineage.put("samples.source", anchorFrames.size() + " anchors/centre, " + sourceFrames.size() + " gate");
+    lineage.put("samples.source", anchorFrames.size() + " routing, " + sourceFrames.size() + " gate");
     lineage.put("student.model", studentModelId);
     lineage.put("student.digest", studentDigest);
     lineage.put("teacher.version", teacherVersion);
@@ -315,18 +380,32 @@ public final class AdaptationPipeline {
     Bundle.Builder builder = Bundle.builder()
         .setMetadata(new BundleMetadata(request.bundleId(), request.version(), studentModelId, studentDigest,
             Instant.now(), lineage))
-        .optPrompt(prompt)
-        .optEncoder(shipped.isEmpty() ? null : encoder);
+        .optRouting(routing);
     shipped.forEach(builder::optAdaptor);
+    Set<String> withAdaptor = shipped.stream().map(DomainAdaptor::domainId).collect(Collectors.toSet());
+    for (String domain : survivors) {
+      if (!withAdaptor.contains(domain)) {
+        builder.optExtraPrototype(new DomainPrototype(domain, prototypes.get(domain)));
+      }
+    }
+    shippedPrompts.forEach(builder::optDomainPrompt);
     Bundle candidate = builder.build();
     byte[] encoded = decision.ships() ? BundleCodec.encode(candidate, signingKey) : null;
     double seconds = (System.nanoTime() - start) / 1e9;
     step(start, decision.ships()
         ? "bundle " + request.bundleId() + " v" + request.version() + " ships (" + encoded.length + " bytes): " + decision.reason()
         : "gate rejected bundle " + request.bundleId() + ": " + decision.reason());
-    return new AdaptationResult(encoded, candidate, prompt, adaptors, encoder, decision, quantization, lineage,
-        train.stream().map(UploadedSample::sampleId).toList(),
+    return new AdaptationResult(encoded, candidate, prompts, adaptors, routing, prototypes, decision, domainGates,
+        quantization, lineage, train.stream().map(UploadedSample::sampleId).toList(),
         heldOut.stream().map(UploadedSample::sampleId).toList(), seconds);
+  }
+
+  /** Routable domains: each id with its prototype, its prompt (if any) and its adaptor from {@code adaptors} (if any). */
+  static List<FrameRouter.Domain> domains(List<String> ids, Map<String, Hypervector> prototypes,
+      Map<String, VisualPrompt> prompts, List<DomainAdaptor> adaptors) {
+    Map<String, Adaptor> byId = new LinkedHashMap<>();
+    adaptors.forEach(d -> byId.put(d.domainId(), d.adaptor()));
+    return ids.stream().map(id -> new FrameRouter.Domain(id, prototypes.get(id), prompts.get(id), byId.get(id))).toList();
   }
 
   private record Split(List<String> domains, List<UploadedSample> train, List<UploadedSample> heldOut) {}
@@ -352,8 +431,8 @@ public final class AdaptationPipeline {
       byDomain.computeIfAbsent(s.domainId(), d -> new ArrayList<>()).add(s);
     }
     if (request.source().frames().size() < 2) {
-      throw new IllegalArgumentException("need at least 2 source samples (half anchor the prompt and centre the HDC"
-          + " encoder, half are held out for the gate), got " + request.source().frames().size());
+      throw new IllegalArgumentException("need at least 2 source samples (half fit the raw-frame routing"
+          + ", half are held out for the gate), got " + request.source().frames().size());
     }
     for (int label : request.source().labels()) {
       if (label < 0 || label >= classes) {
@@ -394,16 +473,6 @@ public final class AdaptationPipeline {
       out[k] = (float) (Math.log(Math.max(1e-4, teacherProbabilities[k])) - (studentLogits[k] - logSumExp));
     }
     return out;
-  }
-
-  private static float[] mean(float[][] rows) {
-    float[] m = new float[rows[0].length];
-    for (float[] r : rows) {
-      for (int i = 0; i < m.length; i++) {
-        m[i] += r[i] / rows.length;
-      }
-    }
-    return m;
   }
 
   private void step(long start, String message) {

@@ -8,17 +8,20 @@ import io.driftline.core.model.StudentModel;
 import io.driftline.core.model.StudentOutput;
 import io.driftline.core.update.DomainAdaptor;
 import io.driftline.core.update.DomainRouter;
+import io.driftline.core.update.FrameRouter;
 import io.driftline.core.update.VisualPrompt;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies an adaptation the way a device does (the device agent's {@code FramePipeline}): conform
- * the frame to the student's input, apply the visual prompt, run the ONNX student, encode its
- * features with the HDC encoder, route to the closest domain's adaptor (or keep the student's head
- * below the routing threshold), take the argmax. Frames go through the student in batches, which
- * gives the same numbers as one frame at a time.
+ * Applies an adaptation the way a device does (the device agent's {@code FramePipeline}). Format
+ * version 2: conform the frame to the student's input, route the raw frame ({@link FrameRouter}),
+ * apply that route's prompt, run the ONNX student, apply that route's adaptor, take the argmax.
+ * Version 1 (and the ablations that replay it): apply the one visual prompt, run the student, encode
+ * its features with the HDC encoder, route to the closest domain's adaptor (or keep the student's
+ * head below the routing threshold). Frames go through the student in batches, which gives the same
+ * numbers as one frame at a time.
  */
 public final class DeviceReplay {
 
@@ -66,10 +69,16 @@ public final class DeviceReplay {
   }
 
   /**
-   * Runs a decoded bundle; without an encoder of its own the device's default encoder
-   * ({@value #AGENT_HDC_DIMENSION} bits, default seed, no centre) is used.
+   * Runs a decoded bundle. With raw-frame routing (format version 2) the frame is routed first and
+   * {@code routingThreshold} is unused; otherwise (version 1) the bundle's one prompt applies to every
+   * frame and the adaptor is routed on features, with the bundle's encoder or, without one, the
+   * device's default encoder ({@value #AGENT_HDC_DIMENSION} bits, default seed, no centre).
    */
   public static Outcome run(StudentModel student, Bundle bundle, double routingThreshold, List<Image> frames) {
+    FrameRouter frameRouter = bundle.frameRouter();
+    if (frameRouter != null) {
+      return run(student, frameRouter, frames);
+    }
     HdcEncoder encoder = bundle.encoder() != null ? bundle.encoder() : defaultEncoder(student.featureDimension());
     return run(student, bundle.prompt(), bundle.adaptors(), encoder, routingThreshold, frames);
   }
@@ -98,6 +107,37 @@ public final class DeviceReplay {
       DomainRouter.Routed routed = router.apply(encoder.encode(features), features, logits);
       routes[i] = routed.route().routeId();
       predictions[i] = argmax(routed.logits());
+    }
+    return new Outcome(predictions, routes, out.features(), out.logits());
+  }
+
+  /** The bare student on every frame (no prompt, no adaptor). */
+  public static Outcome bare(StudentModel student, List<Image> frames) {
+    return run(student, null, List.of(), defaultEncoder(student.featureDimension()), 1, frames);
+  }
+
+  /**
+   * Runs the raw-frame routing as the device agent does: route the conformed raw frame, apply the
+   * route's prompt, run the student, apply the route's adaptor. Frames go through the student in
+   * batches; the features and logits reported are those of the prompted student.
+   */
+  public static Outcome run(StudentModel student, FrameRouter router, List<Image> frames) {
+    int[] shape = student.inputShape();
+    int n = frames.size();
+    String[] routes = new String[n];
+    List<Image> prompted = new ArrayList<>(n);
+    List<FrameRouter.Route> chosen = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Image input = ImageOps.conform(frames.get(i), shape[0], shape[1], shape[2]);
+      FrameRouter.Route route = router.route(input);
+      chosen.add(route);
+      routes[i] = route.routeId();
+      prompted.add(route.prompted(input));
+    }
+    StudentOutput out = infer(student, null, prompted);
+    int[] predictions = new int[n];
+    for (int i = 0; i < n; i++) {
+      predictions[i] = argmax(chosen.get(i).logits(out.features()[i], out.logits()[i]));
     }
     return new Outcome(predictions, routes, out.features(), out.logits());
   }

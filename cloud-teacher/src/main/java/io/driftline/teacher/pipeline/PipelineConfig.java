@@ -12,9 +12,9 @@ import io.driftline.teacher.label.PseudoLabelPolicy;
  *
  * @param promptEnabled learn a visual prompt (ablation switch)
  * @param adaptorEnabled learn per-domain adaptors (ablation switch)
- * @param sourceAnchors add source samples (even positions, as many as training uploads and at least 16), with
- *     the teacher's labels, to prompt learning, so the one prompt every frame gets must also keep the source
- *     domain right
+ * @param sourceAnchors add source samples (even positions, as many as the domain's training uploads and at
+ *     least 16), with the teacher's labels, to each domain's prompt learning; off by default, because the
+ *     raw-frame router keeps source frames off every prompt
  * @param promptMode white-box, black-box or automatic choice
  * @param whiteBox white-box prompt learning settings
  * @param blackBox black-box prompt learning settings
@@ -23,8 +23,9 @@ import io.driftline.teacher.label.PseudoLabelPolicy;
  * @param precision the device's weight precision; the bundle carries adaptors at this precision
  * @param gate the no-regression gate policy
  * @param heldOutFraction share of each domain's uploads kept out of training for the gate (at least one)
- * @param hdcDimension bits of the bundle's HDC encoder
- * @param routingThreshold routing threshold the device applies (the gate replays the device with it)
+ * @param hdcDimension bits of the bundle's raw-frame routing encoder
+ * @param routingMargin how much more similar than the source prototype a domain's prototype must be for a
+ *     frame to go to that domain ({@link io.driftline.core.update.FrameRouting#margin()})
  * @param seed seed of the held-out split
  */
 public record PipelineConfig(
@@ -40,7 +41,7 @@ public record PipelineConfig(
     GatePolicy gate,
     double heldOutFraction,
     int hdcDimension,
-    double routingThreshold,
+    double routingMargin,
     long seed) {
 
   /** Default white-box prompt learning: 7×7 prompt, 150 Adam steps at 0.02, batch 32, uncertainty weighting. */
@@ -61,8 +62,8 @@ public record PipelineConfig(
     if (hdcDimension < 64) {
       throw new IllegalArgumentException("HDC dimension must be >= 64, got " + hdcDimension);
     }
-    if (!(routingThreshold >= 0 && routingThreshold <= 1)) {
-      throw new IllegalArgumentException("routing threshold must be in [0, 1], got " + routingThreshold);
+    if (!(routingMargin >= 0 && routingMargin < 1)) {
+      throw new IllegalArgumentException("routing margin must be in [0, 1), got " + routingMargin);
     }
   }
 
@@ -86,21 +87,21 @@ public record PipelineConfig(
     b.gate = gate;
     b.heldOutFraction = heldOutFraction;
     b.hdcDimension = hdcDimension;
-    b.routingThreshold = routingThreshold;
+    b.routingMargin = routingMargin;
     b.seed = seed;
     return b;
   }
 
   /**
-   * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors on, AUTO prompt mode, the default
+   * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors off, AUTO prompt mode, the default
    * prompt settings, every pseudo-label kept with weight 1, {@link AdaptorSpec#defaults()}, FP32,
-   * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit HDC
-   * encoder, the agent's routing threshold 0.6, seed 42.
+   * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit raw-frame
+   * routing encoder, routing margin 0, seed 42.
    */
   public static final class Builder {
     private boolean promptEnabled = true;
     private boolean adaptorEnabled = true;
-    private boolean sourceAnchors = true;
+    private boolean sourceAnchors = false;
     private PromptLearning.Mode promptMode = PromptLearning.Mode.AUTO;
     private PromptLearner.Config whiteBox = DEFAULT_WHITE_BOX;
     private SpsaPromptLearner.Config blackBox = DEFAULT_BLACK_BOX;
@@ -110,7 +111,7 @@ public record PipelineConfig(
     private GatePolicy gate = GatePolicy.minGain(0);
     private double heldOutFraction = 0.2;
     private int hdcDimension = DeviceReplay.AGENT_HDC_DIMENSION;
-    private double routingThreshold = DeviceReplay.AGENT_ROUTING_THRESHOLD;
+    private double routingMargin = 0;
     private long seed = 42;
 
     private Builder() {}
@@ -127,7 +128,7 @@ public record PipelineConfig(
       return this;
     }
 
-    /** Turns the source anchors of prompt learning on or off. */
+    /** Turns the source anchors of per-domain prompt learning on or off (default off). */
     public Builder optSourceAnchors(boolean enabled) {
       this.sourceAnchors = enabled;
       return this;
@@ -187,9 +188,9 @@ public record PipelineConfig(
       return this;
     }
 
-    /** Sets the routing threshold the device applies. */
-    public Builder optRoutingThreshold(double threshold) {
-      this.routingThreshold = threshold;
+    /** Sets the raw-frame routing margin (default 0: the nearest prototype wins, source included). */
+    public Builder optRoutingMargin(double margin) {
+      this.routingMargin = margin;
       return this;
     }
 
@@ -202,7 +203,7 @@ public record PipelineConfig(
     /** Builds the config. */
     public PipelineConfig build() {
       return new PipelineConfig(promptEnabled, adaptorEnabled, sourceAnchors, promptMode, whiteBox, blackBox, labelPolicy,
-          chooser, precision, gate, heldOutFraction, hdcDimension, routingThreshold, seed);
+          chooser, precision, gate, heldOutFraction, hdcDimension, routingMargin, seed);
     }
   }
 }

@@ -37,7 +37,8 @@ class EvaluateTest {
         "--models", "student-small,teacher"}, quiet, quiet)).isZero();
     out = dir.resolve("report");
     doc = dir.resolve("doc.md");
-    Files.writeString(doc, "# Results\n\nbefore\n" + ReportWriter.BEGIN + "\nold\n" + ReportWriter.END + "\nafter\n");
+    Files.writeString(doc, "# Results\n\n| `--doc` | between `" + ReportWriter.BEGIN + "` and `" + ReportWriter.END
+        + "` |\nbefore\n" + ReportWriter.BEGIN + "\nold\n" + ReportWriter.END + "\nafter\n");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     status = Evaluate.run(new String[] {"--models", models.toString(), "--out", out.toString(), "--doc", doc.toString(),
@@ -95,7 +96,9 @@ class EvaluateTest {
       assertThat(image.getWidth()).isGreaterThan(100);
     }
     String text = Files.readString(doc);
-    assertThat(text).startsWith("# Results\n\nbefore\n" + ReportWriter.BEGIN).endsWith(ReportWriter.END + "\nafter\n")
+    // the markers named inside a table row are text; only the lines of their own delimit the block
+    assertThat(text).startsWith("# Results\n\n| `--doc` | between `" + ReportWriter.BEGIN + "` and `"
+        + ReportWriter.END + "` |\nbefore\n" + ReportWriter.BEGIN + "\n").endsWith(ReportWriter.END + "\nafter\n")
         .doesNotContain("\nold\n").contains("#### Mean over families, severity 5").contains("| fog |");
     assertThat(Files.readString(out.resolve(ReportWriter.TABLES))).contains("#### Targets");
   }

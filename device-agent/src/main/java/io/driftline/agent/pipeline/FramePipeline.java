@@ -11,6 +11,7 @@ import io.driftline.core.model.Prediction;
 import io.driftline.core.model.StudentModel;
 import io.driftline.core.uncertainty.Logits;
 import io.driftline.core.update.DomainRouter;
+import io.driftline.core.update.FrameRouter;
 import io.driftline.core.update.VisualPrompt;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Runs one frame through the device path: visual prompt, ONNX student, HDC code, adaptor routed by
- * domain, uncertainty and OOD score. The adaptation state is an immutable {@link PipelineSnapshot}
+ * Runs one frame through the device path. With a format version 2 bundle: route the raw frame
+ * ({@link FrameRouter}: source, i.e. the bare student, or one domain), that domain's prompt, the ONNX
+ * student, that domain's adaptor. With a version 1 bundle: the bundle's prompt, the student, the
+ * adaptor routed by the HDC code of the features. Then uncertainty, HDC code and OOD score. The adaptation state is an immutable {@link PipelineSnapshot}
  * behind an {@link AtomicReference}: {@link #swap} replaces it between two frames, and a frame
  * reads it once, so no frame is lost or half-updated.
  *
@@ -55,21 +58,37 @@ public final class FramePipeline {
   public FrameResult process(Image frame) {
     PipelineSnapshot s = snapshot.get();
     Image input = ImageOps.conform(frame, inputShape[0], inputShape[1], inputShape[2]);
-    Image prompted = input;
-    VisualPrompt prompt = s.prompt();
-    if (prompt != null) {
-      float[] pixels = input.pixels().clone();
-      prompt.applyInPlace(pixels, inputShape[0], inputShape[1], inputShape[2]);
-      prompted = Image.wrap(inputShape[0], inputShape[1], inputShape[2], pixels);
-    }
-    Prediction prediction = student.infer(prompted);
-    float[] features = prediction.features();
     if (s.encoder() != classEncoder) {
       resetClassPrototypes(s.encoder());
     }
-    Hypervector code = s.encoder().encode(features);
-    DomainRouter.Routed routed = s.router().apply(code, features, prediction.logits());
-    float[] logits = routed.logits();
+    FrameRouter frameRouter = s.frameRouter();
+    Prediction prediction;
+    float[] logits;
+    String route;
+    Hypervector code;
+    if (frameRouter != null) {
+      // Format version 2: the route is decided on the raw frame, then that domain's prompt and adaptor
+      // apply; the source route runs the bare student. One student inference either way.
+      FrameRouter.Route chosen = frameRouter.route(input);
+      prediction = student.infer(chosen.prompted(input));
+      logits = chosen.logits(prediction.features(), prediction.logits());
+      route = chosen.routeId();
+      code = s.encoder().encode(prediction.features());
+    } else {
+      Image prompted = input;
+      VisualPrompt prompt = s.prompt();
+      if (prompt != null) {
+        float[] pixels = input.pixels().clone();
+        prompt.applyInPlace(pixels, inputShape[0], inputShape[1], inputShape[2]);
+        prompted = Image.wrap(inputShape[0], inputShape[1], inputShape[2], pixels);
+      }
+      prediction = student.infer(prompted);
+      code = s.encoder().encode(prediction.features());
+      DomainRouter.Routed routed = s.router().apply(code, prediction.features(), prediction.logits());
+      logits = routed.logits();
+      route = routed.route().routeId();
+    }
+    float[] features = prediction.features();
     int predicted = argmax(logits);
     double uncertainty = Logits.normalizedEntropy(logits);
     Optional<PrototypeMatch> nearest = classPrototypes.nearest(code);
@@ -81,7 +100,6 @@ public final class FramePipeline {
         classPrototypes.add("class-" + predicted, code);
       }
     }
-    String route = routed.route().routeId();
     routeCounts.computeIfAbsent(route, k -> new LongAdder()).increment();
     return new FrameResult(input, features, predicted, uncertainty, clamp(ood), clamp(similarity), code, route,
         s.bundleRef());

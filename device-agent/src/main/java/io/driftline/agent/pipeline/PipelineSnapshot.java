@@ -4,6 +4,7 @@ import io.driftline.core.bundle.Bundle;
 import io.driftline.core.events.BundleRef;
 import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.update.DomainRouter;
+import io.driftline.core.update.FrameRouter;
 import io.driftline.core.update.VisualPrompt;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param bundle the active bundle (null: the bare student)
  * @param prompt its visual prompt, if any
  * @param encoder the HDC encoder (the bundle's own, or the agent's default)
- * @param router router over the installed (budget-fitting) adaptors
+ * @param router router over the installed (budget-fitting) adaptors on prompted features (format
+ *     version 1 bundles; empty with raw-frame routing)
+ * @param frameRouter raw-frame router over the bundle's domains, their prompts and the installed
+ *     adaptors (format version 2 bundles), or null
  * @param evictedDomains domains of the bundle left out to fit the memory budget
  * @param adaptorBytes bytes of the installed adaptors and prototypes
  */
@@ -25,6 +29,7 @@ public record PipelineSnapshot(
     @Nullable VisualPrompt prompt,
     HdcEncoder encoder,
     DomainRouter router,
+    @Nullable FrameRouter frameRouter,
     List<String> evictedDomains,
     long adaptorBytes) {
 

@@ -4,6 +4,8 @@ import io.driftline.core.bundle.Bundle;
 import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.update.DomainAdaptor;
 import io.driftline.core.update.DomainRouter;
+import io.driftline.core.update.FrameRouter;
+import io.driftline.core.update.VisualPrompt;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Policy: <b>evict</b>. Adaptors are ranked by how many frames the previous snapshot routed to
  * their domain (most used first; unused ones keep the bundle's order) and installed while they fit;
- * the rest are left out and their frames fall back to the student's own head. Merging adaptors
+ * the rest are left out and their frames fall back to the student's own head (with raw-frame
+ * routing, a left-out domain's frames run the bare student: no prompt, no adaptor). Merging adaptors
  * would need both to share a hidden layer shape and would blend two domains' corrections, so the
  * agent does not merge.
  */
@@ -40,7 +43,8 @@ public final class SnapshotFactory {
 
   /** The snapshot of the bare student: no prompt, no adaptors. */
   public PipelineSnapshot bare() {
-    return new PipelineSnapshot(null, null, defaultEncoder, new DomainRouter(List.of(), routingThreshold), List.of(), 0);
+    return new PipelineSnapshot(null, null, defaultEncoder, new DomainRouter(List.of(), routingThreshold), null,
+        List.of(), 0);
   }
 
   /**
@@ -60,8 +64,9 @@ public final class SnapshotFactory {
     List<DomainAdaptor> installed = new ArrayList<>();
     List<String> evicted = new ArrayList<>();
     long bytes = 0;
+    boolean rawRouting = bundle.routing() != null;
     for (DomainAdaptor domain : ranked) {
-      if (domain.prototype().dimension() != encoder.dimension()) {
+      if (!rawRouting && domain.prototype().dimension() != encoder.dimension()) {
         throw new IllegalArgumentException("domain " + domain.domainId() + " has a " + domain.prototype().dimension()
             + "-bit prototype, the encoder makes " + encoder.dimension() + " bits");
       }
@@ -69,7 +74,8 @@ public final class SnapshotFactory {
         throw new IllegalArgumentException("adaptor of domain " + domain.domainId() + " reads "
             + domain.adaptor().inputSize() + " features, the student has " + featureDimension);
       }
-      long size = sizeOf(domain);
+      VisualPrompt prompt = bundle.domainPrompts().get(domain.domainId());
+      long size = sizeOf(domain) + (prompt == null ? 0 : 4L * prompt.parameterCount());
       if (bytes + size <= memoryBudgetBytes) {
         installed.add(domain);
         bytes += size;
@@ -81,8 +87,18 @@ public final class SnapshotFactory {
       log.warn("bundle {} v{}: evicted domain adaptors {} to stay within the memory budget of {} bytes",
           bundle.metadata().bundleId(), bundle.metadata().version(), evicted, memoryBudgetBytes);
     }
+    if (rawRouting) {
+      // Raw-frame routing: an evicted domain stays routable but runs the bare student, so its frames
+      // neither reach another domain's prompt nor take the budget.
+      List<FrameRouter.Domain> domains = new ArrayList<>();
+      for (FrameRouter.Domain d : bundle.routableDomains()) {
+        domains.add(evicted.contains(d.domainId()) ? new FrameRouter.Domain(d.domainId(), d.prototype(), null, null) : d);
+      }
+      return new PipelineSnapshot(bundle, null, encoder, new DomainRouter(List.of(), routingThreshold),
+          new FrameRouter(bundle.routing(), domains), evicted, bytes);
+    }
     return new PipelineSnapshot(bundle, bundle.prompt(), encoder,
-        new DomainRouter(installed, routingThreshold), evicted, bytes);
+        new DomainRouter(installed, routingThreshold), null, evicted, bytes);
   }
 
   /** Bytes one installed domain takes: adaptor weights plus its prototype bits. */

@@ -131,6 +131,10 @@ public final class WindowUploader {
       pending.put(index, sample);
       candidates.add(new Candidate(index, result.uncertainty(), result.oodScore(), code,
           DeviceSampleCodec.encodedSize(sample)));
+    } else {
+      // Offered too, without building its sample: the sampler rejects it for its score, but the
+      // window's frame quota floor(maxFrameFraction * frames) must count every frame of the window.
+      candidates.add(new Candidate(index, result.uncertainty(), result.oodScore(), code, 0));
     }
     if (inWindow == windowFrames) {
       closeWindow();
@@ -142,7 +146,8 @@ public final class WindowUploader {
     Duration duration = framesPerSecond > 0
         ? Duration.ofNanos((long) (inWindow / framesPerSecond * 1e9))
         : Duration.ofMillis(Math.max(1, now - windowStartMillis));
-    // The sampler sees the whole window: frames below the minimum score are rejected anyway.
+    // The sampler sees the whole window, so its quota is a share of the window's frames as
+    // SamplingPolicy documents; frames below the minimum score are rejected by the sampler.
     Selection selection = sampler.select(candidates, duration);
     for (Candidate chosen : selection.chosen()) {
       sink.sample(pending.get(chosen.frameIndex()));

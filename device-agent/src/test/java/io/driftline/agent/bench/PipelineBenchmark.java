@@ -58,8 +58,55 @@ public final class PipelineBenchmark {
         SnapshotFactory factory = new SnapshotFactory(student.featureDimension(), dimension, 0.0, 1 << 20);
         Bundle bundle = AgentFixtures.bundle("bench", 1, student.featureDimension(), dimension, 4);
         FramePipeline pipeline = new FramePipeline(student, factory.build(bundle, Map.of()), 500);
-        WindowUploader uploader = new WindowUploader("bench-device", "student-" + name, 100, 10, true,
-            SamplingPolicy.defaults(), student.numClasses(), new WindowUploader.Sink() {
+        FramePipeline routed = new FramePipeline(student, factory.build(
+            AgentFixtures.routedBundle("bench-routed", 1, student.featureDimension(), dimension, 4), Map.of()), 500);
+        WindowUploader uploader = uploader(name, student.numClasses());
+        WindowUploader routedUploader = uploader(name, student.numClasses());
+        Runnable[] modes = new Runnable[5];
+        int[] next = new int[1];
+        modes[0] = () -> student.infer(ImageOps.conform(frames[next[0]++ & 1023], shape[0], shape[1], shape[2]));
+        modes[1] = () -> uploader.accept(pipeline.process(frames[next[0]++ & 1023]));
+        modes[2] = () -> pipeline.process(frames[next[0]++ & 1023]);
+        modes[3] = () -> routedUploader.accept(routed.process(frames[next[0]++ & 1023]));
+        modes[4] = () -> routed.process(frames[next[0]++ & 1023]);
+        double[][] fps = new double[modes.length][REPEATS];
+        double[][] p50 = new double[modes.length][REPEATS];
+        double[][] p99 = new double[modes.length][REPEATS];
+        for (int m = 0; m < modes.length; m++) {
+          measure(modes[m], WARMUP);
+        }
+        for (int r = 0; r < REPEATS; r++) {
+          for (int m = 0; m < modes.length; m++) {
+            long[] nanos = measure(modes[m], FRAMES);
+            fps[m][r] = FRAMES / (Arrays.stream(nanos).sum() / 1e9);
+            Arrays.sort(nanos);
+            p50[m][r] = nanos[FRAMES / 2] / 1e3;
+            p99[m][r] = nanos[(int) (FRAMES * 0.99)] / 1e3;
+          }
+        }
+        String[] labels = {"bare ONNX", "full pipeline (v1 bundle)", "pipeline only (v1 bundle)",
+            "full pipeline (v2 raw routing)", "pipeline only (v2 raw routing)"};
+        for (int m = 0; m < modes.length; m++) {
+          table.append(String.format("| %s | %d | %s | %.0f | %.0f | %.0f |%n", name, dimension, labels[m], median(fps[m]),
+              median(p50[m]), median(p99[m])));
+        }
+        ratios.append(String.format("%s, D=%d: full / bare throughput = %.2f (v1 bundle), %.2f (v2 raw routing, %s of"
+            + " frames routed to a domain); pipeline only / bare = %.2f (v1), %.2f (v2)%n", name, dimension,
+            median(fps[1]) / median(fps[0]), median(fps[3]) / median(fps[0]), routed.routeCounts(),
+            median(fps[2]) / median(fps[0]), median(fps[4]) / median(fps[0])));
+      }
+     }
+    }
+    String report = table + "\n" + ratios;
+    System.out.println(report);
+    Path out = Path.of("target", "agent-benchmark.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report);
+  }
+
+  private static WindowUploader uploader(String name, int classes) {
+    return new WindowUploader("bench-device", "student-" + name, 100, 10, true,
+            SamplingPolicy.defaults(), classes, new WindowUploader.Sink() {
               @Override
               public void sample(DeviceSample sample) {}
 
@@ -71,41 +118,6 @@ public final class PipelineBenchmark {
                 return 0;
               }
             }, System::currentTimeMillis);
-        Runnable[] modes = new Runnable[3];
-        int[] next = new int[1];
-        modes[0] = () -> student.infer(ImageOps.conform(frames[next[0]++ & 1023], shape[0], shape[1], shape[2]));
-        modes[1] = () -> uploader.accept(pipeline.process(frames[next[0]++ & 1023]));
-        modes[2] = () -> pipeline.process(frames[next[0]++ & 1023]);
-        double[][] fps = new double[3][REPEATS];
-        double[][] p50 = new double[3][REPEATS];
-        double[][] p99 = new double[3][REPEATS];
-        for (int m = 0; m < 3; m++) {
-          measure(modes[m], WARMUP);
-        }
-        for (int r = 0; r < REPEATS; r++) {
-          for (int m = 0; m < 3; m++) {
-            long[] nanos = measure(modes[m], FRAMES);
-            fps[m][r] = FRAMES / (Arrays.stream(nanos).sum() / 1e9);
-            Arrays.sort(nanos);
-            p50[m][r] = nanos[FRAMES / 2] / 1e3;
-            p99[m][r] = nanos[(int) (FRAMES * 0.99)] / 1e3;
-          }
-        }
-        String[] labels = {"bare ONNX", "full pipeline", "pipeline only"};
-        for (int m = 0; m < 3; m++) {
-          table.append(String.format("| %s | %d | %s | %.0f | %.0f | %.0f |%n", name, dimension, labels[m], median(fps[m]),
-              median(p50[m]), median(p99[m])));
-        }
-        ratios.append(String.format("%s, D=%d: full / bare throughput = %.2f, pipeline only / bare = %.2f%n", name,
-            dimension, median(fps[1]) / median(fps[0]), median(fps[2]) / median(fps[0])));
-      }
-     }
-    }
-    String report = table + "\n" + ratios;
-    System.out.println(report);
-    Path out = Path.of("target", "agent-benchmark.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, report);
   }
 
   private static long[] measure(Runnable mode, int frames) {

@@ -374,8 +374,8 @@ public class ModelStore {
     bundleLineage.put("rolloutId", Long.toString(rolloutId));
     BundleMetadata metadata = new BundleMetadata(model, version, earlier.metadata().studentModelId(),
         earlier.metadata().studentDigest(), outbox.now(), bundleLineage);
-    String digest = artefacts.storeSigned(actor, new Bundle(metadata, earlier.prompt(), earlier.adaptors(),
-        earlier.extraPrototypes(), earlier.encoder()));
+    // withMetadata keeps every part of the content, including a version 2 bundle's routing and per-domain prompts
+    String digest = artefacts.storeSigned(actor, earlier.withMetadata(metadata));
     ModelVersion created = createVersion(actor, model, digest, source.metrics(),
         source.lineage().asRollbackOf(original.toString(), rolloutId), source.requirements());
     if (created.version() != version) {
