@@ -81,7 +81,7 @@ final class NioLoadGenerator implements AutoCloseable {
           + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
       Worker worker = workers.get(c % threadCount);
       Connection connection = new Connection(c, worker, ByteBuffer.wrap(request).asReadOnlyBuffer());
-      connection.open();
+      connection.open(true);
       worker.connections.add(connection);
     }
   }
@@ -209,6 +209,9 @@ final class NioLoadGenerator implements AutoCloseable {
             SelectionKey key = keys.next();
             keys.remove();
             Connection c = (Connection) key.attachment();
+            if (key.isValid() && key.isConnectable()) {
+              c.connected();
+            }
             if (key.isValid() && key.isWritable()) {
               c.write();
             }
@@ -246,6 +249,8 @@ final class NioLoadGenerator implements AutoCloseable {
     final ByteBuffer request;
     @Nullable SocketChannel channel;
     @Nullable SelectionKey key;
+    /** A non-blocking connect is in progress. */
+    boolean connecting;
     /** Requests finished (successfully or not) in this run. */
     int done;
     long nextSend;
@@ -269,13 +274,30 @@ final class NioLoadGenerator implements AutoCloseable {
       this.request = request;
     }
 
-    void open() throws IOException {
+    /**
+     * Opens the connection: blocking before the runs; during a run without blocking, so that a slow
+     * handshake (the server's accept queue full) does not hold up the other connections.
+     */
+    void open(boolean blocking) throws IOException {
       SocketChannel ch = SocketChannel.open();
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      ch.connect(address);
+      ch.configureBlocking(blocking);
+      boolean connected = ch.connect(address);
       ch.configureBlocking(false);
       channel = ch;
-      key = ch.register(worker.selector, SelectionKey.OP_READ, this);
+      connecting = !connected;
+      key = ch.register(worker.selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+    }
+
+    /** The handshake of a connection opened during a run completed: send the waiting request. */
+    void connected() {
+      try {
+        channel.finishConnect();
+        connecting = false;
+        write();
+      } catch (IOException e) {
+        finish(false, false, "connect failed: " + e);
+      }
     }
 
     void closeChannel() {
@@ -286,6 +308,7 @@ final class NioLoadGenerator implements AutoCloseable {
           // closing: nothing left to do with it
         }
         channel = null;
+        connecting = false;
         key = null;
       }
     }
@@ -298,12 +321,14 @@ final class NioLoadGenerator implements AutoCloseable {
       bodyBytes = 0;
       closeAfter = false;
       try {
+        request.rewind();
         if (channel == null) {
           worker.reconnects++;
-          open();
+          open(false);
         }
-        request.rewind();
-        write();
+        if (!connecting) {
+          write();
+        }
       } catch (IOException e) {
         finish(false, false, "send failed: " + e);
       }
