@@ -215,6 +215,7 @@ public final class RegistryBenchmark {
     for (int run = 0; run < RUNS; run++) {
       Map<Long, Long> serverBefore = threadCpu(SERVER);
       long processBefore = processCpuNanos();
+      long gcBefore = gcMillis();
       long start = System.nanoTime();
       NioLoadGenerator.Result result = load.run(REQUESTS, pace * 1_000_000L);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -229,10 +230,11 @@ public final class RegistryBenchmark {
       p50[run] = percentile(latencies, 0.50);
       p99[run] = percentile(latencies, 0.99);
       rate[run] = latencies.length / seconds;
-      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s), %d errors, %d reconnects; "
-          + "CPU per download: server threads %.0f us, client threads %.0f us, whole JVM %.0f us", mode, run + 1,
-          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6, result.errors(), result.reconnects(),
-          serverCpu[run], clientCpu[run], processCpu[run]);
+      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, %.0f downloads/s (%.1f MB/s), "
+          + "%d errors, %d reconnects, GC %d ms; CPU per download: server threads %.0f us, client threads %.0f us, "
+          + "whole JVM %.0f us", mode, run + 1, p50[run], p99[run], percentile(latencies, 0.999),
+          percentile(latencies, 1.0), rate[run], rate[run] * BUNDLE_BYTES / 1e6, result.errors(), result.reconnects(),
+          gcMillis() - gcBefore, serverCpu[run], clientCpu[run], processCpu[run]);
     }
     log("RESULT download %d KB x %d clients (%s, %s client): median p50 %.2f ms, median p99 %.2f ms, "
         + "median %.0f downloads/s, %d errors, median CPU per download %.0f us on server threads, %.0f us on client "
@@ -324,6 +326,11 @@ public final class RegistryBenchmark {
       total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
     }
     return total;
+  }
+
+  /** Time the JVM's garbage collectors spent so far (for G1 mostly pauses). */
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
   }
 
   /** CPU time of the whole JVM: server, the benchmark's HTTP clients, GC, JIT, broker. */
