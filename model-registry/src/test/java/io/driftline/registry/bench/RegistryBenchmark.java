@@ -63,6 +63,7 @@ import tools.jackson.databind.JsonNode;
  * properties): {@code bench.runs} (5), {@code bench.clients} (200), {@code bench.requests} per
  * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536),
  * {@code bench.paceMillis} (500), {@code bench.serverThreads} (200, Tomcat's worker threads),
+ * {@code bench.acceptCount} (100, Tomcat's accept queue),
  * {@code bench.client} (the downloads' load generator: {@code httpclient}, 200 threads on
  * {@code java.net.http.HttpClient}, or {@code nio}, {@link NioLoadGenerator}), {@code bench.nioThreads}
  * (1, its selector threads).
@@ -76,6 +77,8 @@ public final class RegistryBenchmark {
   private static final int BUNDLE_BYTES = Integer.getInteger("bench.bundleBytes", 64 * 1024);
   /** Tomcat's worker threads (200 is Tomcat's default). */
   private static final int SERVER_THREADS = Integer.getInteger("bench.serverThreads", 200);
+  /** Tomcat's accept queue (its {@code acceptCount}; 100 is Tomcat's default). */
+  private static final int ACCEPT_COUNT = Integer.getInteger("bench.acceptCount", 100);
   /** Pause between one client's downloads in the paced runs (0: skip them). */
   private static final int PACE_MILLIS = Integer.getInteger("bench.paceMillis", 500);
   /** The downloads' load generator: {@code httpclient} or {@code nio}. */
@@ -116,6 +119,7 @@ public final class RegistryBenchmark {
       settings.put("server.port", "0");
       settings.put("logging.level.root", "WARN");
       settings.put("server.tomcat.threads.max", Integer.toString(SERVER_THREADS));
+      settings.put("server.tomcat.accept-count", Integer.toString(ACCEPT_COUNT));
       String[] appArgs = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
           .toArray(String[]::new);
       try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ModelRegistryApplication.class).run(appArgs)) {
