@@ -292,9 +292,10 @@ final class NioLoadGenerator implements AutoCloseable {
     /** The handshake of a connection opened during a run completed: send the waiting request. */
     void connected() {
       try {
-        channel.finishConnect();
-        connecting = false;
-        write();
+        if (channel.finishConnect()) {
+          connecting = false;
+          write();
+        }
       } catch (IOException e) {
         finish(false, false, "connect failed: " + e);
       }
