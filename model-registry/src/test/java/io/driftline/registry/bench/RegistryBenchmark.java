@@ -14,6 +14,7 @@ import io.driftline.testsupport.TestDatabase;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,7 +62,11 @@ import tools.jackson.databind.JsonNode;
  * Each figure is measured in several runs and the median is reported. Options (system
  * properties): {@code bench.runs} (5), {@code bench.clients} (200), {@code bench.requests} per
  * client per run (50), {@code bench.devices} (10000), {@code bench.bundleBytes} (65536),
- * {@code bench.paceMillis} (500), {@code bench.serverThreads} (200, Tomcat's worker threads).
+ * {@code bench.paceMillis} (500), {@code bench.serverThreads} (200, Tomcat's worker threads),
+ * {@code bench.acceptCount} (100, Tomcat's accept queue),
+ * {@code bench.client} (the downloads' load generator: {@code httpclient}, 200 threads on
+ * {@code java.net.http.HttpClient}, or {@code nio}, {@link NioLoadGenerator}), {@code bench.nioThreads}
+ * (1, its selector threads).
  */
 public final class RegistryBenchmark {
 
@@ -70,8 +77,25 @@ public final class RegistryBenchmark {
   private static final int BUNDLE_BYTES = Integer.getInteger("bench.bundleBytes", 64 * 1024);
   /** Tomcat's worker threads (200 is Tomcat's default). */
   private static final int SERVER_THREADS = Integer.getInteger("bench.serverThreads", 200);
+  /** Tomcat's accept queue (its {@code acceptCount}; 100 is Tomcat's default). */
+  private static final int ACCEPT_COUNT = Integer.getInteger("bench.acceptCount", 100);
   /** Pause between one client's downloads in the paced runs (0: skip them). */
   private static final int PACE_MILLIS = Integer.getInteger("bench.paceMillis", 500);
+  /** The downloads' load generator: {@code httpclient} or {@code nio}. */
+  private static final String CLIENT = System.getProperty("bench.client", "httpclient");
+  /** Selector threads of the {@code nio} load generator. */
+  private static final int NIO_THREADS = Integer.getInteger("bench.nioThreads", 1);
+  /** Tomcat's threads: acceptor, poller, workers (the server's CPU). */
+  private static final Predicate<String> SERVER = name -> name.startsWith("http-nio-");
+  /** The {@code httpclient} load generator's threads: the 200 clients, the client's executor and selector. */
+  private static final Predicate<String> HTTPCLIENT = name -> name.startsWith("bench-client-")
+      || name.startsWith("HttpClient-") && name.endsWith("-SelectorManager");
+
+  /** Runs every client's downloads of one run (the benchmark's two load generators). */
+  @FunctionalInterface
+  private interface LoadGenerator {
+    NioLoadGenerator.Result run(int requests, long paceNanos) throws Exception;
+  }
 
   private RegistryBenchmark() {}
 
@@ -95,6 +119,7 @@ public final class RegistryBenchmark {
       settings.put("server.port", "0");
       settings.put("logging.level.root", "WARN");
       settings.put("server.tomcat.threads.max", Integer.toString(SERVER_THREADS));
+      settings.put("server.tomcat.accept-count", Integer.toString(ACCEPT_COUNT));
       String[] appArgs = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
           .toArray(String[]::new);
       try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ModelRegistryApplication.class).run(appArgs)) {
@@ -135,74 +160,116 @@ public final class RegistryBenchmark {
     }
     api.post("/api/v1/rollouts", Api.OPERATOR, Map.of("bundle", "bench-bundle:2", "cohort", Map.of("deviceClass", "bench-dl")));
     String digest = api.get("/api/v1/models/bench-bundle/versions/2", Api.VIEWER).json().get("signedDigest").asString();
-    URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/artefacts/" + digest);
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .executor(Executors.newFixedThreadPool(8)).build();
-    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-    try {
-      log("download: %d devices, %d requests each per run, %d runs (+1 warm-up run)", CLIENTS, REQUESTS, RUNS);
-      runDownloads(client, pool, uri, tokens, 0);
-      measure(client, pool, uri, tokens, 0);
-      if (PACE_MILLIS > 0) {
-        measure(client, pool, uri, tokens, PACE_MILLIS);
+    String path = "/api/v1/artefacts/" + digest;
+    if (CLIENT.equals("nio")) {
+      try (NioLoadGenerator nio = new NioLoadGenerator(new InetSocketAddress("127.0.0.1", port), path, tokens,
+          BUNDLE_BYTES, NIO_THREADS)) {
+        runAll(nio::run, "nio client: " + nio);
       }
-    } finally {
-      pool.shutdownNow();
+    } else if (CLIENT.equals("httpclient")) {
+      URI uri = URI.create("http://127.0.0.1:" + port + path);
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(8, named("bench-client-http-"))).build();
+      ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, named("bench-client-"));
+      try {
+        runAll((requests, pace) -> runDownloads(client, pool, uri, tokens, requests, pace),
+            "java.net.http.HttpClient, one thread per client");
+      } finally {
+        pool.shutdownNow();
+      }
+    } else {
+      throw new IllegalArgumentException("bench.client must be httpclient or nio, not '" + CLIENT + "'");
     }
   }
 
-  private static void measure(HttpClient client, ExecutorService pool, URI uri, List<String> tokens, int pace)
-      throws Exception {
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The warm-up run, then the closed-loop runs and the paced runs. */
+  private static void runAll(LoadGenerator load, String client) throws Exception {
+    log("download: %d devices, %d requests each per run, %d runs (+1 warm-up run); %s", CLIENTS, REQUESTS, RUNS, client);
+    check(load.run(REQUESTS, 0));
+    measure(load, 0);
+    if (PACE_MILLIS > 0) {
+      measure(load, PACE_MILLIS);
+    }
+  }
+
+  private static void check(NioLoadGenerator.Result result) {
+    if (result.errors() > 0) {
+      log("download errors: %d (first: %s)", result.errors(), result.firstError());
+    }
+  }
+
+  private static void measure(LoadGenerator load, int pace) throws Exception {
     String mode = pace == 0 ? "closed loop" : "paced, one download per client every " + pace + " ms";
     double[] p50 = new double[RUNS];
     double[] p99 = new double[RUNS];
     double[] rate = new double[RUNS];
     double[] serverCpu = new double[RUNS];
+    double[] clientCpu = new double[RUNS];
     double[] processCpu = new double[RUNS];
+    int errors = 0;
     for (int run = 0; run < RUNS; run++) {
-      Map<Long, Long> serverBefore = serverThreadCpu();
+      Map<Long, Long> serverBefore = threadCpu(SERVER);
       long processBefore = processCpuNanos();
+      long gcBefore = gcMillis();
       long start = System.nanoTime();
-      long[] latencies = runDownloads(client, pool, uri, tokens, pace);
+      NioLoadGenerator.Result result = load.run(REQUESTS, pace * 1_000_000L);
       double seconds = (System.nanoTime() - start) / 1e9;
-      serverCpu[run] = cpuSince(serverBefore) / 1e3 / latencies.length;
-      processCpu[run] = (processCpuNanos() - processBefore) / 1e3 / latencies.length;
+      long[] latencies = result.latencies();
+      int downloads = latencies.length + result.errors();
+      serverCpu[run] = cpuSince(serverBefore, SERVER) / 1e3 / downloads;
+      processCpu[run] = (processCpuNanos() - processBefore) / 1e3 / downloads;
+      clientCpu[run] = result.clientCpuNanos() / 1e3 / downloads;
+      errors += result.errors();
+      check(result);
       Arrays.sort(latencies);
       p50[run] = percentile(latencies, 0.50);
       p99[run] = percentile(latencies, 0.99);
       rate[run] = latencies.length / seconds;
-      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, %.0f downloads/s (%.1f MB/s); CPU per download: "
-          + "server threads %.0f us, whole JVM %.0f us", mode, run + 1,
-          p50[run], p99[run], rate[run], rate[run] * BUNDLE_BYTES / 1e6, serverCpu[run], processCpu[run]);
+      log("download (%s) run %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, %.0f downloads/s (%.1f MB/s), "
+          + "%d errors, %d reconnects, GC %d ms; CPU per download: server threads %.0f us, client threads %.0f us, "
+          + "whole JVM %.0f us", mode, run + 1, p50[run], p99[run], percentile(latencies, 0.999),
+          percentile(latencies, 1.0), rate[run], rate[run] * BUNDLE_BYTES / 1e6, result.errors(), result.reconnects(),
+          gcMillis() - gcBefore, serverCpu[run], clientCpu[run], processCpu[run]);
     }
-    log("RESULT download %d KB x %d clients (%s): median p50 %.2f ms, median p99 %.2f ms, median %.0f downloads/s, "
-        + "median CPU per download %.0f us on server threads, %.0f us in the JVM (goal p99 <= 50 ms)",
-        BUNDLE_BYTES / 1024, CLIENTS, mode, median(p50), median(p99), median(rate), median(serverCpu),
-        median(processCpu));
+    log("RESULT download %d KB x %d clients (%s, %s client): median p50 %.2f ms, median p99 %.2f ms, "
+        + "median %.0f downloads/s, %d errors, median CPU per download %.0f us on server threads, %.0f us on client "
+        + "threads, %.0f us in the JVM (goal p99 <= 50 ms)",
+        BUNDLE_BYTES / 1024, CLIENTS, mode, CLIENT, median(p50), median(p99), median(rate), errors,
+        median(serverCpu), median(clientCpu), median(processCpu));
   }
 
   /**
-   * Lets every client download {@link #REQUESTS} times. With {@code paceMillis} 0 each client sends its
-   * next request as soon as the last one is answered (closed loop: the server is saturated). Otherwise
-   * each client sends one every {@code paceMillis} (clients spread evenly over the interval), and
+   * Lets every client download {@code requests} times on {@code java.net.http.HttpClient}, one thread per
+   * client. With {@code paceNanos} 0 each client sends its next request as soon as the last one is
+   * answered (closed loop: the server is saturated). Otherwise each client sends one every
+   * {@code paceNanos} (clients spread evenly over the interval), and
    * latency counts from the scheduled send time, so time spent queueing behind a slow answer counts.
    */
-  private static long[] runDownloads(HttpClient client, ExecutorService pool, URI uri, List<String> tokens,
-      int paceMillis) throws Exception {
+  private static NioLoadGenerator.Result runDownloads(HttpClient client, ExecutorService pool, URI uri,
+      List<String> tokens, int requests, long paceNanos) throws Exception {
+    Map<Long, Long> cpuBefore = threadCpu(HTTPCLIENT);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<long[]>> futures = new ArrayList<>();
-    long paceNanos = paceMillis * 1_000_000L;
     for (int c = 0; c < tokens.size(); c++) {
       String token = tokens.get(c);
       long offset = paceNanos * c / tokens.size();
       futures.add(pool.submit(() -> {
         HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
             .timeout(Duration.ofSeconds(30)).GET().build();
-        long[] out = new long[REQUESTS];
+        long[] out = new long[requests];
         byte[] buffer = new byte[16 * 1024];
         start.await();
         long base = System.nanoTime() + offset;
-        for (int i = 0; i < REQUESTS; i++) {
+        for (int i = 0; i < requests; i++) {
           long t0 = System.nanoTime();
           if (paceNanos > 0) {
             long scheduled = base + i * paceNanos;
@@ -230,22 +297,23 @@ public final class RegistryBenchmark {
       }));
     }
     start.countDown();
-    long[] all = new long[tokens.size() * REQUESTS];
+    long[] all = new long[tokens.size() * requests];
     int at = 0;
     for (Future<long[]> f : futures) {
       long[] part = f.get();
       System.arraycopy(part, 0, all, at, part.length);
       at += part.length;
     }
-    return all;
+    // an error ends the run with an exception above, so every download here succeeded
+    return new NioLoadGenerator.Result(all, 0, null, 0, cpuSince(cpuBefore, HTTPCLIENT));
   }
 
-  /** CPU time so far of each of Tomcat's threads ({@code http-nio-*}: acceptor, poller, workers), by thread id. */
-  private static Map<Long, Long> serverThreadCpu() {
+  /** CPU time so far of each live thread whose name matches, by thread id. */
+  private static Map<Long, Long> threadCpu(Predicate<String> name) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Map<Long, Long> cpu = new HashMap<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().startsWith("http-nio-")) {
+      if (name.test(t.getName())) {
         long nanos = threads.getThreadCpuTime(t.getId());
         if (nanos >= 0) {
           cpu.put(t.getId(), nanos);
@@ -255,13 +323,18 @@ public final class RegistryBenchmark {
     return cpu;
   }
 
-  /** CPU time Tomcat's threads used since {@code before} (threads started meanwhile count from zero). */
-  private static long cpuSince(Map<Long, Long> before) {
+  /** CPU time the matching threads used since {@code before} (threads started meanwhile count from zero). */
+  private static long cpuSince(Map<Long, Long> before, Predicate<String> name) {
     long total = 0;
-    for (Map.Entry<Long, Long> now : serverThreadCpu().entrySet()) {
+    for (Map.Entry<Long, Long> now : threadCpu(name).entrySet()) {
       total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
     }
     return total;
+  }
+
+  /** Time the JVM's garbage collectors spent so far (for G1 mostly pauses). */
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
   }
 
   /** CPU time of the whole JVM: server, the benchmark's HTTP clients, GC, JIT, broker. */
