@@ -205,7 +205,8 @@ class RegistryUpdateTest {
       // The registry re-issues version 1's payload as version 3; the agent's anti-rollback lets it in.
       assertThat(rollback.get("reissued").get(0).get("reissue").asString()).isEqualTo(bundle + ":3");
       await().atMost(Duration.ofSeconds(30)).until(() -> agent.pipeline().snapshot().version() == 3);
-      assertThat(outcome(agent, UpdateOutcome.APPLIED)).isEqualTo(3);
+      // The updater counts the outcome just after the swap, so wait for the count rather than read it.
+      await().atMost(Duration.ofSeconds(5)).until(() -> outcome(agent, UpdateOutcome.APPLIED) == 3);
       assertThat(outcome(agent, UpdateOutcome.REJECTED_ROLLBACK)).isZero();
       Bundle active = agent.pipeline().snapshot().bundle();
       Bundle first = AgentFixtures.bundle(bundle, 1, AgentFixtures.NANO_FEATURES, DIMENSION, 2);
