@@ -1,5 +1,9 @@
 package io.driftline.teacher.bootstrap;
 
+import static io.driftline.teacher.cli.CommandArguments.oneLine;
+import static io.driftline.teacher.cli.CommandArguments.parseLong;
+import static io.driftline.teacher.cli.CommandArguments.value;
+
 import io.driftline.core.data.DatasetException;
 import io.driftline.core.data.FashionMnist;
 import io.driftline.core.data.IdxReader;
@@ -16,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code bootstrap-models} command: trains student-nano, student-small and the teacher and
@@ -143,21 +146,6 @@ public final class BootstrapModels {
     return new ModelBootstrap.Options(output, profile, seed, models, data);
   }
 
-  private static String value(String[] args, int index, String option) {
-    if (index >= args.length || args[index].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[index];
-  }
-
-  private static long parseLong(String text, String option) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " must be an integer, got '" + text + "'");
-    }
-  }
-
   private static int parseThreads(String text) {
     long threads = parseLong(text, "--threads");
     if (threads < 1 || threads > Runtime.getRuntime().availableProcessors()) {
@@ -219,7 +207,4 @@ public final class BootstrapModels {
     throw new IllegalArgumentException("--idx " + directory + " has no " + name + " (or " + name + ".gz)");
   }
 
-  private static String oneLine(@Nullable String message) {
-    return message == null ? "failed" : message.replace('\n', ' ');
-  }
 }

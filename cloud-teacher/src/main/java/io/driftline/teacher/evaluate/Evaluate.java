@@ -1,5 +1,9 @@
 package io.driftline.teacher.evaluate;
 
+import static io.driftline.teacher.cli.CommandArguments.oneLine;
+import static io.driftline.teacher.cli.CommandArguments.parseLong;
+import static io.driftline.teacher.cli.CommandArguments.value;
+
 import io.driftline.core.corruption.CorruptionFamily;
 import io.driftline.core.data.DatasetException;
 import io.driftline.core.scenario.ScenarioException;
@@ -12,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code evaluate} command: the offline adaptation benchmark (see {@link Benchmark}).
@@ -133,21 +136,6 @@ public final class Evaluate {
         severities, budgetFamilies, scale == null ? (quick ? 1 : 5) : scale, sourceSamples);
   }
 
-  private static String value(String[] args, int index, String option) {
-    if (index >= args.length || args[index].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[index];
-  }
-
-  private static long parseLong(String text, String option) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " must be an integer, got '" + text + "'");
-    }
-  }
-
   private static long positive(String text, String option, long max) {
     long v = parseLong(text, option);
     if (v < 1 || v > max) {
@@ -211,7 +199,4 @@ public final class Evaluate {
     return p;
   }
 
-  private static String oneLine(@Nullable String message) {
-    return message == null ? "failed" : message.replace('\n', ' ');
-  }
 }
