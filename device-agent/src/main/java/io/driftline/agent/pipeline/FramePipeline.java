@@ -75,14 +75,8 @@ public final class FramePipeline {
       route = chosen.routeId();
       code = s.encoder().encode(prediction.features());
     } else {
-      Image prompted = input;
       VisualPrompt prompt = s.prompt();
-      if (prompt != null) {
-        float[] pixels = input.pixels().clone();
-        prompt.applyInPlace(pixels, inputShape[0], inputShape[1], inputShape[2]);
-        prompted = Image.wrap(inputShape[0], inputShape[1], inputShape[2], pixels);
-      }
-      prediction = student.infer(prompted);
+      prediction = student.infer(prompt == null ? input : prompt.apply(input));
       code = s.encoder().encode(prediction.features());
       DomainRouter.Routed routed = s.router().apply(code, prediction.features(), prediction.logits());
       logits = routed.logits();
