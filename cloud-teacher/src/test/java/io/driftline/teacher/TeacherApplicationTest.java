@@ -3,13 +3,26 @@ package io.driftline.teacher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftline.testsupport.HttpProbe;
+import io.driftline.testsupport.RealPostgres;
+import io.driftline.testsupport.TestProperties;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
+// @RealPostgres first: its database must outlive the Spring context, which closes after the class
+@RealPostgres
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
 class TeacherApplicationTest {
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    TestProperties.register(registry, TeacherApplicationTest.class);
+  }
 
   @Value("${local.server.port}")
   int port;

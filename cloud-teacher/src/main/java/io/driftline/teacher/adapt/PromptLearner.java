@@ -30,11 +30,18 @@ import java.util.SplittableRandom;
  * or 1 when weighting is off. The low-resolution prompt is upsampled inside the graph by the exact
  * linear map of {@link ImageOps#resize} (built by resizing basis images), so the prompt the teacher
  * optimises is the one the device applies.
+ *
+ * <p>The full weighted KL is evaluated {@value #CHECKPOINTS} times during the run (and at its end);
+ * the prompt returned is the best of those checkpoints and the identity prompt, so a run that
+ * overshoots never returns a prompt worse than no prompt on its own samples.
  */
 public final class PromptLearner {
 
   /** Lineage value of {@code prompt.mode} for this learner. */
   public static final String WHITE_BOX = "white-box";
+
+  /** How many times per run the full loss is checked to keep the best prompt. */
+  static final int CHECKPOINTS = 5;
 
   private PromptLearner() {}
 
@@ -192,6 +199,13 @@ public final class PromptLearner {
             return kl.mul(ws).sum().div(ws.sum().add(1e-12f)).reshape(new Shape());
           };
       double initialLoss = forward.loss(x, t, tNegH, weights).getFloat();
+      // Adam on a mini-batch objective can overshoot and end worse than it was (even worse than no
+      // prompt), so the full weighted KL is checked every few steps and the best prompt seen is kept;
+      // the identity prompt is the first candidate.
+      int checkEvery = Math.max(1, config.steps() / CHECKPOINTS);
+      double bestLoss = initialLoss;
+      int bestStep = 0;
+      float[][] best = {params[0].toFloatArray(), params[1].toFloatArray(), params[2].toFloatArray()};
       SplittableRandom random = new SplittableRandom(config.seed());
       int batch = Math.min(config.batchSize(), n);
       double beta1 = 0.9;
@@ -223,10 +237,22 @@ public final class PromptLearner {
             params[i].setRequiresGradient(true);
           }
         }
+        if (step % checkEvery == 0 || step == config.steps()) {
+          double loss;
+          try (NDManager checkManager = manager.newSubManager()) {
+            NDArray value = forward.loss(x, t, tNegH, weights);
+            value.attach(checkManager);
+            loss = value.getFloat();
+          }
+          if (loss < bestLoss) {
+            bestLoss = loss;
+            bestStep = step;
+            best = new float[][] {params[0].toFloatArray(), params[1].toFloatArray(), params[2].toFloatArray()};
+          }
+        }
       }
-      double finalLoss = forward.loss(x, t, tNegH, weights).getFloat();
-      VisualPrompt prompt = new VisualPrompt(
-          params[0].toFloatArray(), params[1].toFloatArray(), ph, pw, params[2].toFloatArray());
+      double finalLoss = bestLoss;
+      VisualPrompt prompt = new VisualPrompt(best[0], best[1], ph, pw, best[2]);
       Map<String, String> lineage = new LinkedHashMap<>();
       lineage.put("prompt.mode", WHITE_BOX);
       lineage.put("prompt.size", ph + "x" + pw);
@@ -237,6 +263,7 @@ public final class PromptLearner {
       lineage.put("prompt.samples", Integer.toString(n));
       lineage.put("prompt.loss.initial", String.format(Locale.ROOT, "%.6f", initialLoss));
       lineage.put("prompt.loss.final", String.format(Locale.ROOT, "%.6f", finalLoss));
+      lineage.put("prompt.bestStep", Integer.toString(bestStep));
       return new Result(prompt, initialLoss, finalLoss, lineage);
     }
   }

@@ -136,6 +136,30 @@ class PromptLearnerTest {
     }
   }
 
+  /**
+   * With these weights and mini-batch seed, Adam overshoots after about 100 steps and would end
+   * with a loss above the identity prompt's (1.6 times it); the learner returns its best checkpoint.
+   */
+  @Test
+  void keepsTheBestCheckpointWhenTheOptimiserOvershoots() throws Exception {
+    ModelProto onnx = ReferenceArchitecture.STUDENT_NANO.build(SPEC, 3);
+    List<Image> clean = blobs(64, 11);
+    List<Image> uploaded = corrupt(clean);
+    try (StudentModel device = StudentModel.load(onnx.toByteArray(), "student-nano");
+        ImportedModel student = ImportedModel.of(onnx)) {
+      float[][] teacher = softmax(device.infer(clean).logits());
+      int logits = student.block().outputNames().indexOf("logits");
+
+      PromptLearner.Result result = PromptLearner.learnWhiteBox(
+          student, PRE, logits, uploaded, teacher, new PromptLearner.Config(7, 7, 150, 0.02, 32, true, 2));
+
+      assertThat(result.finalLoss()).isLessThan(0.2 * result.initialLoss());
+      assertThat(Integer.parseInt(result.lineage().get("prompt.bestStep"))).isBetween(1, 150);
+      assertThat(deviceLoss(device, result.prompt(), uploaded, teacher))
+          .isCloseTo(result.finalLoss(), org.assertj.core.data.Offset.offset(1e-3 + 0.01 * result.finalLoss()));
+    }
+  }
+
   @Test
   void resizeMatrixIsTheDeviceResize() {
     float[] m = PromptLearner.resizeMatrix(3, 3, 7, 5);
