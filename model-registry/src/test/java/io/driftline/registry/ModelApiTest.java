@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftline.testsupport.RealPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -103,6 +109,73 @@ class ModelApiTest extends RegistryTest {
     assertThat(byIncident.get("items").size()).isEqualTo(1);
     assertThat(byIncident.get("items").get(0).get("version").asInt()).isEqualTo(2);
     assertThat(api().get("/api/v1/versions?teacher=teacher-l:1", Api.VIEWER).json().get("items").size()).isEqualTo(1);
+  }
+
+  @Test
+  void expectedVersionCreatesThatNumberOrNothing() {
+    api().post("/api/v1/models", Api.OPERATOR, Map.of("name", "teacher-e", "kind", "teacher"));
+    String d1 = teacherArtefact("expected one");
+    String d2 = teacherArtefact("expected two");
+
+    Api.Response first = api().post("/api/v1/models/teacher-e/versions", Api.OPERATOR,
+        Map.of("digest", d1, "expectedVersion", 1));
+    Api.Response stale = api().post("/api/v1/models/teacher-e/versions", Api.OPERATOR,
+        Map.of("digest", d2, "expectedVersion", 1));
+    Api.Response ahead = api().post("/api/v1/models/teacher-e/versions", Api.OPERATOR,
+        Map.of("digest", d2, "expectedVersion", 3));
+    Api.Response zero = api().post("/api/v1/models/teacher-e/versions", Api.OPERATOR,
+        Map.of("digest", d2, "expectedVersion", 0));
+
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    assertThat(first.json().get("version").asInt()).isEqualTo(1);
+    assertThat(stale.status()).isEqualTo(409);
+    assertThat(stale.isProblem()).as(stale.toString()).isTrue();
+    assertThat(stale.json().get("detail").asString()).contains("model teacher-e is at version 1; expected to create 1");
+    assertThat(ahead.status()).isEqualTo(409);
+    assertThat(ahead.json().get("detail").asString()).contains("is at version 1; expected to create 3");
+    assertThat(zero.status()).isEqualTo(400);
+    assertThat(api().get("/api/v1/models/teacher-e", Api.VIEWER).json().get("latestVersion").asInt()).isEqualTo(1);
+    assertThat(api().get("/api/v1/versions?digest=" + d2, Api.VIEWER).json().get("items").size()).isZero();
+    assertThat(api().get("/api/v1/audit?entityId=teacher-e:2", Api.ADMIN).json().get("items").size()).isZero();
+
+    Api.Response second = api().post("/api/v1/models/teacher-e/versions", Api.OPERATOR,
+        Map.of("digest", d2, "expectedVersion", 2));
+    assertThat(second.status()).as(second.toString()).isEqualTo(201);
+    assertThat(second.json().get("version").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void ofTwoConcurrentCreationsWithTheSameExpectedVersionExactlyOneSucceeds() throws Exception {
+    int racers = 2;
+    for (int round = 0; round < 5; round++) {
+      String name = "teacher-race-" + round;
+      api().post("/api/v1/models", Api.OPERATOR, Map.of("name", name, "kind", "teacher"));
+      List<String> digests = List.of(teacherArtefact(name + " a"), teacherArtefact(name + " b"));
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(racers);
+      try {
+        List<Future<Api.Response>> answers = new ArrayList<>();
+        for (String digest : digests) {
+          answers.add(pool.submit(() -> {
+            start.await();
+            return api().post("/api/v1/models/" + name + "/versions", Api.OPERATOR,
+                Map.of("digest", digest, "expectedVersion", 1));
+          }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Api.Response> answer : answers) {
+          statuses.add(answer.get(60, TimeUnit.SECONDS).status());
+        }
+
+        assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(201, 409);
+      } finally {
+        pool.shutdownNow();
+      }
+      JsonNode versions = api().get("/api/v1/models/" + name + "/versions", Api.VIEWER).json().get("items");
+      assertThat(versions.size()).isEqualTo(1);
+      assertThat(versions.get(0).get("version").asInt()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -87,7 +87,7 @@ class OutboxRestartTest {
     String studentDigest = artefacts.upload("test", "application/onnx", onnx.length, new ByteArrayInputStream(onnx))
         .artefact().digest();
     models.register("test", "student-o", ModelKind.STUDENT, "nano", Map.of());
-    models.createVersion("test", "student-o", studentDigest, Map.of("accuracy", 0.8), Lineage.EMPTY, null);
+    models.createVersion("test", "student-o", studentDigest, Map.of("accuracy", 0.8), Lineage.EMPTY, null, null);
     byte[] bundle = TestArtefacts.bundle("bundle-o", 1, "student-o:1", 500, teacherKey.getPrivate());
     String bundleDigest = artefacts.upload("test", "application/vnd.driftline.bundle", bundle.length,
         new ByteArrayInputStream(bundle)).artefact().digest();
@@ -95,7 +95,7 @@ class OutboxRestartTest {
     models.createVersion("test", "bundle-o", bundleDigest, Map.of(),
         new Lineage("student-o:1", null, List.of("s-1", "s-2"), "inc-1", Map.of("lr", 0.1),
             Map.of("passed", true, "gain", 0.04), "abc"),
-        new Requirements("student-o:1", "INT8", 1024L, 5000L, 28, 28, 1));
+        new Requirements("student-o:1", "INT8", 1024L, 5000L, 28, 28, 1), null);
     models.setAlias("test", "bundle-o", "production", 1, null);
     for (int i = 0; i < DEVICES; i++) {
       devices.enrol("test", new DeviceStore.Description("mcu", "student-o:1", List.of("INT8"), 1000, 1000, 1000,

@@ -12,6 +12,7 @@ import io.driftline.registry.store.ModelStore.VersionFilter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
 import java.util.Map;
@@ -39,7 +40,8 @@ class VersionResource {
   @PostMapping("/api/v1/models/{name}/versions")
   @Operation(summary = "Create the next version from an uploaded artefact",
       description = "Upload the artefact first (POST /api/v1/artefacts). Its media type must fit the model "
-          + "kind. A lineage gate with passed=false makes the version REJECTED.")
+          + "kind. A lineage gate with passed=false makes the version REJECTED. With expectedVersion the "
+          + "version must get that number, or nothing is created and the answer is 409.")
   ResponseEntity<ModelVersion> create(@AuthenticationPrincipal Caller caller, @PathVariable String name,
       @Valid @RequestBody CreateVersion request) {
     if (request.lineage() != null && (request.lineage().rollbackOf() != null || request.lineage().rolloutId() != null)) {
@@ -48,7 +50,8 @@ class VersionResource {
     }
     ModelVersion version = models.createVersion(caller.name(), name, request.digest(),
         request.metrics() == null ? Map.of() : request.metrics(),
-        request.lineage() == null ? Lineage.EMPTY : request.lineage(), request.requirements());
+        request.lineage() == null ? Lineage.EMPTY : request.lineage(), request.requirements(),
+        request.expectedVersion());
     return ResponseEntity.created(URI.create("/api/v1/models/" + name + "/versions/" + version.version()))
         .body(version);
   }
@@ -92,7 +95,9 @@ class VersionResource {
    * @param metrics named figures
    * @param lineage where it came from
    * @param requirements what a device needs (bundles; students get theirs from the model)
+   * @param expectedVersion the number the new version must get (409 otherwise), for clients that wrote it
+   *     into the artefact; null: the next number, whatever it is
    */
   record CreateVersion(@NotBlank String digest, @Nullable Map<String, Double> metrics,
-      @Nullable Lineage lineage, @Nullable Requirements requirements) {}
+      @Nullable Lineage lineage, @Nullable Requirements requirements, @Nullable @Min(1) Long expectedVersion) {}
 }

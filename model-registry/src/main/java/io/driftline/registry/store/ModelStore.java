@@ -176,11 +176,19 @@ public class ModelStore {
    *
    * @param requirements what a device needs; for students the input size and footprint are filled in
    *     from the ONNX model
+   * @param expectedVersion the number the new version must get, or null for any: a client that wrote
+   *     the number into the artefact gets a 409 instead of a version under another number
    */
   @Transactional
   public ModelVersion createVersion(String actor, String name, String digest, Map<String, Double> metrics,
-      Lineage lineage, @Nullable Requirements requirements) {
+      Lineage lineage, @Nullable Requirements requirements, @Nullable Long expectedVersion) {
     ModelRow model = lockModel(name);
+    // the model row stays locked until commit, so no other creation can take this number meanwhile
+    int version = nextVersion(model.id());
+    if (expectedVersion != null && expectedVersion != version) {
+      throw RegistryException.conflict("model " + name + " is at version " + (version - 1) + "; expected to create "
+          + expectedVersion + " (another client created a version meanwhile; read the model and start again)");
+    }
     Artefact artefact = artefacts.get(digest);
     if (!artefact.mediaType().equals(model.kind().mediaType())) {
       throw RegistryException.unprocessable("artefact " + digest + " is " + artefact.mediaType()
@@ -198,7 +206,6 @@ public class ModelStore {
         : versionId("lineage.parentStudent", clean.parentStudent(), ModelKind.STUDENT);
     Long teacherId = clean.teacher() == null ? null
         : versionId("lineage.teacher", clean.teacher(), ModelKind.TEACHER);
-    int version = nextVersion(model.id());
     Requirements needs = requirements(model.kind(), name + ":" + version, artefact, requirements);
     String status = clean.gatePassed() ? "READY" : "REJECTED";
     jdbc.sql("""
@@ -367,7 +374,6 @@ public class ModelStore {
     ModelVersion source = getVersion(original.name(), original.version());
     String sourceDigest = source.signedDigest() != null ? source.signedDigest() : source.digest();
     Bundle earlier = artefacts.readBundle(sourceDigest).bundle();
-    // the model row stays locked until commit, so createVersion below numbers the version the same
     int version = nextVersion(row.id());
     Map<String, String> bundleLineage = new LinkedHashMap<>(earlier.metadata().lineage());
     bundleLineage.put("rollbackOf", original.toString());
@@ -376,12 +382,9 @@ public class ModelStore {
         earlier.metadata().studentDigest(), outbox.now(), bundleLineage);
     // withMetadata keeps every part of the content, including a version 2 bundle's routing and per-domain prompts
     String digest = artefacts.storeSigned(actor, earlier.withMetadata(metadata));
+    // the model row stays locked until commit, so the guard holds; it fails loudly if it ever did not
     ModelVersion created = createVersion(actor, model, digest, source.metrics(),
-        source.lineage().asRollbackOf(original.toString(), rolloutId), source.requirements());
-    if (created.version() != version) {
-      throw new IllegalStateException("re-issue of " + original + " became " + created.ref() + ", expected version "
-          + version + "; the model row lock did not hold");
-    }
+        source.lineage().asRollbackOf(original.toString(), rolloutId), source.requirements(), (long) version);
     LOG.info("re-issued bundle {} as {} digest={} rolloutId={} actor={}", original, created.ref(), digest, rolloutId,
         actor);
     return ensureSigned(actor, new VersionRef(model, version));
