@@ -93,8 +93,12 @@ class DeviceRolloutTest extends RegistryTest {
   }
 
   private JsonNode enrol(String deviceClass, String domain) {
+    return enrol(deviceClass, domain, student + ":1");
+  }
+
+  private JsonNode enrol(String deviceClass, String domain, String studentVersion) {
     Api.Response r = api().post("/api/v1/devices", Api.OPERATOR, Map.of(
-        "deviceClass", deviceClass, "student", student + ":1", "precisions", List.of("FP32", "INT8"),
+        "deviceClass", deviceClass, "student", studentVersion, "precisions", List.of("FP32", "INT8"),
         "ramBytes", 512_000, "flashBytes", 2_000_000, "macsPerSecond", 50_000_000,
         "sensors", List.of(Map.of("id", "cam0", "kind", "camera", "width", 28, "height", 28, "channels", 1)),
         "labels", Map.of("domain", domain, "site", "lab")));
@@ -312,6 +316,92 @@ class DeviceRolloutTest extends RegistryTest {
     }
     assertThat(api().get("/api/v1/audit?entityId=rollout:" + second, Api.ADMIN).json().get("items").size())
         .as("rollout.create and one rollout.rollback").isEqualTo(2);
+  }
+
+  @Test
+  void rolloutToExplicitDevicesSetsExactlyThoseOfTheBundlesStudent() {
+    String otherStudent = "other-" + student;
+    String onnx = api().upload(Api.OPERATOR, "application/onnx", SyntheticStudents.nano(12)).json().get("digest").asString();
+    api().post("/api/v1/models", Api.OPERATOR, Map.of("name", otherStudent, "kind", "student"));
+    api().post("/api/v1/models/" + otherStudent + "/versions", Api.OPERATOR, Map.of("digest", onnx));
+    String first = enrol("cam", "dust").get("deviceId").asString();
+    String second = enrol("cam", "dust").get("deviceId").asString();
+    String notListed = enrol("cam", "dust").get("deviceId").asString();
+    String revoked = enrol("cam", "dust").get("deviceId").asString();
+    String otherStudentsDevice = enrol("cam", "dust", otherStudent + ":1").get("deviceId").asString();
+    api().delete("/api/v1/devices/" + revoked, Api.ADMIN);
+    List<String> ids = List.of(first, second, revoked, otherStudentsDevice);
+
+    Api.Response rollout = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":1", "cohort", Map.of("deviceIds", ids)));
+
+    assertThat(rollout.status()).as(rollout.toString()).isEqualTo(201);
+    assertThat(rollout.json().get("deviceCount").asInt()).isEqualTo(2);
+    for (String device : List.of(first, second)) {
+      JsonNode state = api().get("/api/v1/devices/" + device + "/desired-state", Api.VIEWER).json();
+      assertThat(state.get("bundle").get("bundleId").asString()).isEqualTo(bundle);
+      assertThat(state.get("bundle").get("version").asInt()).isEqualTo(1);
+    }
+    for (String device : List.of(notListed, revoked, otherStudentsDevice)) {
+      assertThat(api().get("/api/v1/devices/" + device + "/desired-state", Api.VIEWER).status()).as(device)
+          .isEqualTo(404);
+    }
+    long id = rollout.json().get("id").asLong();
+    assertThat(api().get("/api/v1/rollouts/" + id, Api.VIEWER).json().get("cohort").get("deviceIds"))
+        .extracting(JsonNode::asString).containsExactlyElementsOf(ids);
+    JsonNode listed = api().get("/api/v1/rollouts?limit=500", Api.VIEWER).json().get("items");
+    assertThat(listed.get(listed.size() - 1).get("cohort").get("deviceIds").size()).isEqualTo(ids.size());
+    JsonNode audit = api().get("/api/v1/audit?entityId=rollout:" + id, Api.ADMIN).json().get("items");
+    assertThat(audit.get(0).get("details").get("cohort").get("deviceIds"))
+        .extracting(JsonNode::asString).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void deviceIdsAndTheOtherCohortFieldsMustAllMatch() {
+    String fog = enrol("cam", "fog").get("deviceId").asString();
+    String rain = enrol("cam", "rain").get("deviceId").asString();
+
+    Api.Response rollout = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":1", "cohort", Map.of("deviceIds", List.of(fog, rain), "domain", "rain")));
+
+    assertThat(rollout.json().get("deviceCount").asInt()).as(rollout.toString()).isEqualTo(1);
+    assertThat(api().get("/api/v1/devices/" + rain + "/desired-state", Api.VIEWER).status()).isEqualTo(200);
+    assertThat(api().get("/api/v1/devices/" + fog + "/desired-state", Api.VIEWER).status()).isEqualTo(404);
+  }
+
+  @Test
+  void unknownOrTooManyDeviceIdsAreRefusedAndChangeNothing() {
+    String device = enrol("cam", "sleet").get("deviceId").asString();
+    api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":1", "cohort", Map.of("deviceIds", List.of(device))));
+    long rollouts = jdbc.sql("select count(*) from rollout").query(Long.class).single();
+    long outbox = jdbc.sql("select count(*) from outbox").query(Long.class).single();
+    List<String> tooMany = new ArrayList<>();
+    for (int i = 0; i <= 10_000; i++) {
+      tooMany.add(device);
+    }
+
+    Api.Response unknown = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":2", "cohort", Map.of("deviceIds", List.of(device, "ghost-1", "ghost-2"))));
+    Api.Response overLimit = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":2", "cohort", Map.of("deviceIds", tooMany)));
+    Api.Response empty = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":2", "cohort", Map.of("deviceIds", List.of())));
+    Api.Response blank = api().post("/api/v1/rollouts", Api.OPERATOR,
+        Map.of("bundle", bundle + ":2", "cohort", Map.of("deviceIds", List.of(device, " "))));
+
+    assertThat(unknown.status()).isEqualTo(422);
+    assertThat(unknown.isProblem()).as(unknown.toString()).isTrue();
+    assertThat(unknown.json().get("detail").asString()).contains("ghost-1, ghost-2").doesNotContain(device);
+    assertThat(overLimit.status()).isEqualTo(400);
+    assertThat(overLimit.json().get("detail").asString()).contains("10001").contains("10000");
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(blank.status()).isEqualTo(400);
+    assertThat(jdbc.sql("select count(*) from rollout").query(Long.class).single()).isEqualTo(rollouts);
+    assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isEqualTo(outbox);
+    JsonNode state = api().get("/api/v1/devices/" + device + "/desired-state", Api.VIEWER).json();
+    assertThat(state.get("bundle").get("version").asInt()).isEqualTo(1);
+    assertThat(state.get("generation").asLong()).isEqualTo(1);
   }
 
   @Test

@@ -101,7 +101,7 @@ class OutboxRestartTest {
       devices.enrol("test", new DeviceStore.Description("mcu", "student-o:1", List.of("INT8"), 1000, 1000, 1000,
           null, List.of(), Map.of("domain", "fog")));
     }
-    app.getBean(DeploymentStore.class).rollout("test", "bundle-o:1", new Cohort("mcu", null, null));
+    app.getBean(DeploymentStore.class).rollout("test", "bundle-o:1", new Cohort("mcu", null, null, null));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.driftline.registry.model;
 
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,12 +34,18 @@ public record Rollout(
    * @param deviceClass device class
    * @param student student, {@code name:version}
    * @param domain the device label {@code domain}
+   * @param deviceIds explicit device ids (at most {@link #MAX_DEVICE_IDS}), for example the devices of
+   *     a drift-incident cohort; every id must be enrolled
    */
-  public record Cohort(@Nullable String deviceClass, @Nullable String student, @Nullable String domain) {
+  public record Cohort(@Nullable String deviceClass, @Nullable String student, @Nullable String domain,
+      @Nullable List<String> deviceIds) {
+
+    /** The most device ids one rollout may name; the list travels in one request and one audit entry. */
+    public static final int MAX_DEVICE_IDS = 10_000;
 
     /** Returns whether no field is set (which would target the whole fleet: refused). */
     public boolean isEmpty() {
-      return deviceClass == null && student == null && domain == null;
+      return deviceClass == null && student == null && domain == null && deviceIds == null;
     }
   }
 }

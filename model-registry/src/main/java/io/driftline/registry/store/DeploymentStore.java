@@ -90,6 +90,7 @@ public class DeploymentStore {
         and (cast(:cls as text) is null or d.device_class = :cls)
         and (cast(:student as text) is null or d.student = :student)
         and (cast(:domain as text) is null or d.domain = :domain)
+        and (cast(:deviceIds as text[]) is null or d.id = any(cast(:deviceIds as text[])))
         and (cast(:bundleStudent as text) is null or d.student = :bundleStudent)
       """;
 
@@ -165,11 +166,15 @@ public class DeploymentStore {
   @Transactional
   public Rollout rollout(String actor, String bundle, Cohort cohort) {
     if (cohort.isEmpty()) {
-      throw RegistryException.badRequest(
-          "cohort needs at least one of deviceClass, student, domain (a rollout never targets the whole fleet by accident)");
+      throw RegistryException.badRequest("cohort needs at least one of deviceClass, student, domain, deviceIds "
+          + "(a rollout never targets the whole fleet by accident)");
     }
+    String @Nullable [] deviceIds = cohort.deviceIds() == null ? null : deviceIds(cohort.deviceIds());
     lock();
     ModelVersion version = deployable(actor, bundle);
+    if (deviceIds != null) {
+      requireEnrolled(deviceIds);
+    }
     long rolloutId = jdbc.sql("""
             insert into rollout (bundle_version_id, cohort, status, created_by) values (?, ?::jsonb, 'ACTIVE', ?)
             returning id""")
@@ -179,6 +184,7 @@ public class DeploymentStore {
     params.put("cls", cohort.deviceClass());
     params.put("student", cohort.student());
     params.put("domain", cohort.domain());
+    params.put("deviceIds", deviceIds);
     params.put("bundleStudent", version.requirements() == null ? null : version.requirements().student());
     int count = fanOut(COHORT, params, rolloutId, actor);
     jdbc.sql("update rollout set device_count = ? where id = ?").params(count, rolloutId).update();
@@ -251,6 +257,38 @@ public class DeploymentStore {
   public Page<Rollout> list(@Nullable String cursor, int limit) {
     return Cursors.pageOf(jdbc.sql(ROLLOUT_SELECT + " where r.id > ? order by r.id limit ?")
         .params(Cursors.decode(cursor), Cursors.limit(limit) + 1).query(this::rollout).list(), limit);
+  }
+
+  /** Checks a cohort's device id list (400 if empty, too long or holding a blank id) and drops repeats. */
+  private static String[] deviceIds(List<String> ids) {
+    if (ids.isEmpty()) {
+      throw RegistryException.badRequest("cohort.deviceIds is empty; name at least one device or leave the field out");
+    }
+    if (ids.size() > Cohort.MAX_DEVICE_IDS) {
+      throw RegistryException.badRequest("cohort.deviceIds names " + ids.size() + " devices; at most "
+          + Cohort.MAX_DEVICE_IDS + " per rollout, split it into several rollouts");
+    }
+    if (ids.stream().anyMatch(id -> id == null || id.isBlank())) {
+      throw RegistryException.badRequest("cohort.deviceIds holds a null or blank id");
+    }
+    return ids.stream().distinct().toArray(String[]::new);
+  }
+
+  /**
+   * Fails with a 422 naming the ids no device was ever enrolled under: a typo must not shrink a
+   * rollout silently. Revoked devices are known; the cohort query leaves them out like any other.
+   */
+  private void requireEnrolled(String[] deviceIds) {
+    List<String> unknown = jdbc.sql("""
+            select given.id from unnest(cast(:ids as text[])) with ordinality as given(id, n)
+            where not exists (select 1 from device d where d.id = given.id) order by given.n""")
+        .param("ids", deviceIds).query(String.class).list();
+    if (!unknown.isEmpty()) {
+      int shown = Math.min(unknown.size(), 20);
+      throw RegistryException.unprocessable(unknown.size() + " of cohort.deviceIds are not enrolled devices: "
+          + String.join(", ", unknown.subList(0, shown)) + (unknown.size() > shown ? ", ..." : "")
+          + "; enrol them or leave them out");
+    }
   }
 
   private ModelVersion deployable(String actor, String bundle) {
