@@ -1,15 +1,13 @@
 package io.driftline.agent.update;
 
 import io.driftline.testsupport.KafkaTestBroker;
+import io.driftline.testsupport.ServiceProcess;
 import io.driftline.testsupport.TestDatabase;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +26,7 @@ final class RegistryProcess implements AutoCloseable {
   static final String OPERATOR = "agent-test-operator-token";
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-  private final Process process;
+  private final ServiceProcess service;
   private final HttpClient http = HttpClient.newHttpClient();
   final int port;
   final Path dataDir;
@@ -38,12 +36,7 @@ final class RegistryProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     this.dataDir = dataDir;
     this.desiredStateTopic = "fleet.desired-state." + topicSuffix;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar", registryJar().toString(),
-        "--server.port=" + port,
+    List<String> args = new ArrayList<>(List.of(
         "--spring.datasource.url=" + database.jdbcUrl(),
         "--spring.datasource.username=" + database.user(),
         "--spring.datasource.password=" + database.password(),
@@ -57,46 +50,15 @@ final class RegistryProcess implements AutoCloseable {
         "--driftline.registry.security.tokens[0].role=ADMIN",
         "--driftline.registry.security.tokens[0].token=" + OPERATOR));
     for (int i = 0; i < trustedKeys.size(); i++) {
-      command.add("--driftline.registry.signing.trusted-keys[" + i + "]=" + trustedKeys.get(i));
+      args.add("--driftline.registry.signing.trusted-keys[" + i + "]=" + trustedKeys.get(i));
     }
-    process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("registry.log").toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("registry exited: " + Files.readString(dataDir.resolve("registry.log")));
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      if (System.nanoTime() > deadline) {
-        close();
-        throw new IllegalStateException("registry did not start within 120 s; see " + dataDir.resolve("registry.log"));
-      }
-      Thread.sleep(250);
-    }
-  }
-
-  static Path registryJar() {
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (entry.contains("model-registry") && entry.endsWith(".jar")) {
-        return Path.of(entry);
-      }
-    }
-    Path built = Path.of("..", "model-registry", "target", "model-registry-0.1.0-SNAPSHOT.jar");
-    if (Files.exists(built)) {
-      return built;
-    }
-    throw new IllegalStateException("model-registry jar not found; build with -pl device-agent -am");
+    service = ServiceProcess.start("model-registry", List.of("-Xmx384m"), args, ServiceProcess.freePort(),
+        dataDir.resolve("registry.log"), Duration.ofSeconds(120));
+    port = service.port();
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return service.url();
   }
 
   private URI uri(String path) {
@@ -133,13 +95,6 @@ final class RegistryProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    service.close();
   }
 }
