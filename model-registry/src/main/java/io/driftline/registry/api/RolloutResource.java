@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 /** Rolls bundles out to cohorts and back. */
 @RestController
 @RequestMapping("/api/v1/rollouts")
-@Tag(name = "rollouts", description = "Desired state for a cohort (device class, student, domain), history, rollback")
+@Tag(name = "rollouts",
+    description = "Desired state for a cohort (device class, student, domain, explicit device ids), history, rollback")
 class RolloutResource {
 
   private final DeploymentStore deployments;
@@ -38,8 +39,9 @@ class RolloutResource {
   @PostMapping
   @Operation(summary = "Roll a bundle out to a cohort",
       description = "Every active device matching all given cohort fields (and running the bundle's student, "
-          + "when its requirements name one) gets the bundle as desired state, in one transaction. The bundle "
-          + "is signed with the registry key first if it was never promoted.")
+          + "when its requirements name one) gets the bundle as desired state, in one transaction. deviceIds "
+          + "(at most 10,000) must all be enrolled devices (422 naming the others; nothing changes); revoked ones "
+          + "are left out. The bundle is signed with the registry key first if it was never promoted.")
   ResponseEntity<Rollout> create(@AuthenticationPrincipal Caller caller, @Valid @RequestBody CreateRollout request) {
     Rollout rollout = deployments.rollout(caller.name(), request.bundle(), request.cohort());
     return ResponseEntity.created(URI.create("/api/v1/rollouts/" + rollout.id())).body(rollout);
@@ -72,7 +74,7 @@ class RolloutResource {
    * A rollout to create.
    *
    * @param bundle {@code name:version} of a READY bundle
-   * @param cohort which devices (at least one field)
+   * @param cohort which devices (at least one field; all given fields must match)
    */
   record CreateRollout(@NotBlank String bundle, @NotNull Cohort cohort) {}
 }
