@@ -13,6 +13,7 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,20 @@ public final class IdxReader {
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private IdxReader() {}
+
+  /**
+   * Finds the IDX file {@code name} in a folder, plain or gzip-compressed ({@code name.gz}).
+   *
+   * @return the file, or empty if neither form exists
+   */
+  public static Optional<Path> find(Path directory, String name) {
+    for (Path candidate : List.of(directory.resolve(name), directory.resolve(name + ".gz"))) {
+      if (Files.isRegularFile(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
 
   /**
    * Reads an images file and its labels file, naming the classes {@code "0"} up to the largest label.

@@ -108,4 +108,23 @@ class Ed25519KeysTest {
     Files.writeString(junk, "hello");
     assertThatThrownBy(() -> Ed25519Keys.readPublicKey(junk)).hasMessageContaining(junk.toString());
   }
+
+  @Test
+  void loadOrCreateGeneratesOnceThenReadsTheSamePair(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("keys").resolve("signing.pem");
+
+    Ed25519Keys.Loaded first = Ed25519Keys.loadOrCreate(keyFile);
+    Ed25519Keys.Loaded second = Ed25519Keys.loadOrCreate(keyFile);
+
+    assertThat(first.generated()).isTrue();
+    assertThat(second.generated()).isFalse();
+    assertThat(second.pair().getPublic().getEncoded()).isEqualTo(first.pair().getPublic().getEncoded());
+    assertThat(second.pair().getPrivate().getEncoded()).isEqualTo(first.pair().getPrivate().getEncoded());
+    assertThat(Files.exists(dir.resolve("keys").resolve("signing.pem.pub"))).isTrue();
+
+    Files.delete(dir.resolve("keys").resolve("signing.pem.pub"));
+    assertThatThrownBy(() -> Ed25519Keys.loadOrCreate(keyFile)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("has no public key beside it");
+    assertThat(Files.readString(keyFile)).contains("PRIVATE KEY"); // never overwritten
+  }
 }

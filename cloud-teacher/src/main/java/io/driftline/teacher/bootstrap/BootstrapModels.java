@@ -196,15 +196,8 @@ public final class BootstrapModels {
   }
 
   private static Path idxFile(Path directory, String name) {
-    Path plain = directory.resolve(name);
-    if (Files.isRegularFile(plain)) {
-      return plain;
-    }
-    Path gzip = directory.resolve(name + ".gz");
-    if (Files.isRegularFile(gzip)) {
-      return gzip;
-    }
-    throw new IllegalArgumentException("--idx " + directory + " has no " + name + " (or " + name + ".gz)");
+    return IdxReader.find(directory, name).orElseThrow(() ->
+        new IllegalArgumentException("--idx " + directory + " has no " + name + " (or " + name + ".gz)"));
   }
 
 }

@@ -7,9 +7,7 @@ import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.registry.config.RegistryProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -36,22 +34,11 @@ public class SigningKeys {
   /** Loads or creates the key named by the properties. */
   public SigningKeys(RegistryProperties properties) {
     Path keyFile = properties.signing().keyFile().toAbsolutePath();
-    Path publicFile = keyFile.resolveSibling(keyFile.getFileName() + ".pub");
     try {
-      if (Files.exists(keyFile)) {
-        if (!Files.exists(publicFile)) {
-          throw new IllegalStateException("signing key " + keyFile + " has no public key beside it ("
-              + publicFile.getFileName() + "); restore it or move both away to generate a new pair");
-        }
-        privateKey = Ed25519Keys.readPrivateKey(keyFile);
-        publicKey = Ed25519Keys.readPublicKey(publicFile);
-      } else {
-        Files.createDirectories(keyFile.getParent());
-        KeyPair pair = Ed25519Keys.generate();
-        Ed25519Keys.writePrivateKey(keyFile, pair.getPrivate());
-        Ed25519Keys.writePublicKey(publicFile, pair.getPublic());
-        privateKey = pair.getPrivate();
-        publicKey = pair.getPublic();
+      Ed25519Keys.Loaded keys = Ed25519Keys.loadOrCreate(keyFile);
+      privateKey = keys.pair().getPrivate();
+      publicKey = keys.pair().getPublic();
+      if (keys.generated()) {
         LOG.info("generated registry signing key keyId={} file={}", Ed25519Keys.keyId(publicKey), keyFile);
       }
     } catch (IOException e) {
