@@ -62,6 +62,12 @@ import org.jspecify.annotations.Nullable;
  * replayed on the device path ({@link DeviceReplay}) → the bundle of the surviving domains (format
  * version 2), signed with Ed25519 when at least one domain survives.
  *
+ * <p>{@link #adaptVariants} emits one bundle per {@link Variant} (precision and budget class of the cohort's
+ * devices): everything up to the prompted features runs once, then each variant gets its own adaptors (chosen
+ * within its budget by {@link ZeroShotAdaptorChooser} if it has one), gate and signed bundle. A domain whose prompt
+ * alone does better than prompt and adaptor in its gate ships the prompt only
+ * ({@link PipelineConfig#promptOnlyFallback()}).
+ *
  * <p>The device decides a frame's domain on the raw frame before any prompt ({@link FrameRouter}),
  * so source frames keep the bare student and a domain's prompt only ever sees that domain's frames;
  * prompts therefore need no source anchors ({@link PipelineConfig#sourceAnchors()} is off by default).
