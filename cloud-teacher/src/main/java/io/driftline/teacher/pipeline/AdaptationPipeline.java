@@ -89,8 +89,6 @@ public final class AdaptationPipeline {
   private final PipelineConfig config;
   private final Consumer<String> progress;
   private final PipelineListener listener;
-  private final ZeroShotAdaptorChooser budgetChooser =
-      ZeroShotAdaptorChooser.builder().optSeed(AdaptorSpec.DEFAULT_PROJECTION_SEED).build();
   private final String codeVersion;
 
   /**
@@ -475,7 +473,7 @@ public final class AdaptationPipeline {
       double[] weights = rows.stream().mapToDouble(r -> p.trainLabels().get(r).weight()).toArray();
       AdaptorChoice choice;
       try {
-        choice = budgetChooser.choose(narrowed, features, targets, weights);
+        choice = config.budgetChooser().choose(narrowed, features, targets, weights);
       } catch (IllegalArgumentException ex) {
         lineage.put(key + "adaptor", "none: " + ex.getMessage());
         step(start, domain + " ships its prompt only in " + variant.bundleId() + ": " + ex.getMessage());

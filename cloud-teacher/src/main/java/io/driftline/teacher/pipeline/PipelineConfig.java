@@ -5,6 +5,7 @@ import io.driftline.teacher.adapt.GatePolicy;
 import io.driftline.teacher.adapt.PromptLearner;
 import io.driftline.teacher.adapt.PromptLearning;
 import io.driftline.teacher.adapt.SpsaPromptLearner;
+import io.driftline.teacher.adapt.ZeroShotAdaptorChooser;
 import io.driftline.teacher.label.PseudoLabelPolicy;
 
 /**
@@ -30,6 +31,8 @@ import io.driftline.teacher.label.PseudoLabelPolicy;
  * @param promptOnlyFallback in each domain's gate, also evaluate the domain with its prompt only and ship that
  *     when it is strictly more accurate on the domain's held-out uploads, or passes the gate where the adaptor
  *     does not (only with the prompt and the adaptor both on)
+ * @param budgetChooser chooses each domain's adaptor of a {@link Variant} with a budget (its grid sets how long the
+ *     choice takes: the widest ridge candidates cost the most)
  */
 public record PipelineConfig(
     boolean promptEnabled,
@@ -46,7 +49,8 @@ public record PipelineConfig(
     int hdcDimension,
     double routingMargin,
     long seed,
-    boolean promptOnlyFallback) {
+    boolean promptOnlyFallback,
+    ZeroShotAdaptorChooser budgetChooser) {
 
   /** Default white-box prompt learning: 7×7 prompt, 150 Adam steps at 0.02, batch 32, uncertainty weighting. */
   public static final PromptLearner.Config DEFAULT_WHITE_BOX = new PromptLearner.Config(7, 7, 150, 0.02, 32, true, 5);
@@ -94,6 +98,7 @@ public record PipelineConfig(
     b.routingMargin = routingMargin;
     b.seed = seed;
     b.promptOnlyFallback = promptOnlyFallback;
+    b.budgetChooser = budgetChooser;
     return b;
   }
 
@@ -101,7 +106,8 @@ public record PipelineConfig(
    * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors off, AUTO prompt mode, the default
    * prompt settings, every pseudo-label kept with weight 1, {@link AdaptorSpec#defaults()}, FP32,
    * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit raw-frame
-   * routing encoder, routing margin 0, seed 42, prompt-only fallback on.
+   * routing encoder, routing margin 0, seed 42, prompt-only fallback on, the zero-shot chooser's default grid with
+   * the projection seed {@link AdaptorSpec#DEFAULT_PROJECTION_SEED} for budgeted variants.
    */
   public static final class Builder {
     private boolean promptEnabled = true;
@@ -119,6 +125,8 @@ public record PipelineConfig(
     private double routingMargin = 0;
     private long seed = 42;
     private boolean promptOnlyFallback = true;
+    private ZeroShotAdaptorChooser budgetChooser =
+        ZeroShotAdaptorChooser.builder().optSeed(AdaptorSpec.DEFAULT_PROJECTION_SEED).build();
 
     private Builder() {}
 
@@ -212,10 +220,17 @@ public record PipelineConfig(
       return this;
     }
 
+    /** Sets the chooser of budgeted variants' adaptors (for example a smaller width grid to save time). */
+    public Builder optBudgetChooser(ZeroShotAdaptorChooser chooser) {
+      this.budgetChooser = chooser;
+      return this;
+    }
+
     /** Builds the config. */
     public PipelineConfig build() {
       return new PipelineConfig(promptEnabled, adaptorEnabled, sourceAnchors, promptMode, whiteBox, blackBox, labelPolicy,
-          chooser, precision, gate, heldOutFraction, hdcDimension, routingMargin, seed, promptOnlyFallback);
+          chooser, precision, gate, heldOutFraction, hdcDimension, routingMargin, seed, promptOnlyFallback,
+          budgetChooser);
     }
   }
 }

@@ -8,6 +8,8 @@ import io.driftline.core.image.Image;
 import io.driftline.core.model.StudentModel;
 import io.driftline.core.update.Precision;
 import io.driftline.teacher.adapt.AdaptorBudget;
+import io.driftline.teacher.adapt.ZeroShotAdaptorChooser;
+import io.driftline.teacher.pipeline.AdaptorSpec;
 import io.driftline.teacher.pipeline.AdaptationPipeline;
 import io.driftline.teacher.pipeline.AdaptationRequest;
 import io.driftline.teacher.pipeline.AdaptationResult;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * figures go to docs/adaptation.md.
  *
  * <p>Uploads are Fashion-MNIST test frames 0–499 under fog at severity 3, the source 200 clean frames
- * from 5,000; default pipeline settings (white-box prompt, 150 steps). Models as {@link AdaptorBenchmark}.
+ * from 5,000; default pipeline settings (white-box prompt, 150 steps), then the same with the budget chooser's
+ * ridge widths cut to 16–128. Models as {@link AdaptorBenchmark}.
  */
 @EnabledIfSystemProperty(named = "driftline.benchmark", matches = "true")
 class VariantTimingBenchmark {
@@ -68,8 +71,12 @@ class VariantTimingBenchmark {
       List<String> log = new ArrayList<>();
       AdaptationPipeline pipeline = new AdaptationPipeline(studentOnnx, "student-small", student, teacher,
           "teacher bench", key.getPrivate(), PipelineConfig.builder().build(), log::add);
+      AdaptationPipeline narrow = new AdaptationPipeline(studentOnnx, "student-small", student, teacher,
+          "teacher bench", key.getPrivate(), PipelineConfig.builder().optBudgetChooser(ZeroShotAdaptorChooser.builder()
+              .optSeed(AdaptorSpec.DEFAULT_PROJECTION_SEED).optWidths(16, 32, 64, 128).build()).build(), log::add);
       pipeline.adaptVariants(request, VARIANTS.subList(0, 1)); // warm-up: DJL native library, JIT
       double[] shared = new double[REPEATS];
+      double[] narrowGrid = new double[REPEATS];
       double[] separate = new double[REPEATS];
       List<String> sharedLog = List.of();
       for (int r = 0; r < REPEATS; r++) {
@@ -79,20 +86,29 @@ class VariantTimingBenchmark {
         shared[r] = (System.nanoTime() - t0) / 1e9;
         sharedLog = List.copyOf(log);
         for (AdaptationResult result : results) {
-          report.append(String.format(Locale.ROOT, "run %d %s: ships=%s, %s, adaptor fog@3: %s%n", r,
+          report.append(String.format(Locale.ROOT, "run %d %s: ships=%s, %s, adaptor fog@3: %s, gain %s%n", r,
               result.candidate().metadata().bundleId(), result.ships(),
               result.lineage().get("gate.domain.fog@3.shipped"),
-              result.lineage().get("variant.domain.fog@3.adaptor")));
+              result.lineage().get("variant.domain.fog@3.adaptor"), result.lineage().get("gate.target.gainPoints")));
         }
         t0 = System.nanoTime();
         for (Variant v : VARIANTS) {
           pipeline.adaptVariants(request, List.of(v)); // what adapt(request) does for one variant
         }
         separate[r] = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        List<AdaptationResult> narrowResults = narrow.adaptVariants(request, VARIANTS);
+        narrowGrid[r] = (System.nanoTime() - t0) / 1e9;
+        report.append(String.format(Locale.ROOT, "run %d widths <= 128, fp32: %s, %s, gain %s%n", r,
+            narrowResults.get(0).lineage().get("variant.domain.fog@3.adaptor"),
+            narrowResults.get(0).lineage().get("gate.domain.fog@3.shipped"),
+            narrowResults.get(0).lineage().get("gate.target.gainPoints")));
       }
       report.append(String.format(Locale.ROOT,
-          "%nadaptVariants (3 variants): median %.1f s of %s%n3 separate runs: median %.1f s of %s%n",
-          median(shared), Arrays.toString(shared), median(separate), Arrays.toString(separate)));
+          "%nadaptVariants (3 variants): median %.1f s of %s%n3 separate runs: median %.1f s of %s%n"
+              + "adaptVariants, chooser widths <= 128: median %.1f s of %s%n",
+          median(shared), Arrays.toString(shared), median(separate), Arrays.toString(separate), median(narrowGrid),
+          Arrays.toString(narrowGrid)));
       report.append("\nProgress of the last adaptVariants run:\n");
       sharedLog.forEach(l -> report.append("    ").append(l).append('\n'));
     }
