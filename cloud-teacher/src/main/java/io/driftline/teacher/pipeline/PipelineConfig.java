@@ -5,6 +5,7 @@ import io.driftline.teacher.adapt.GatePolicy;
 import io.driftline.teacher.adapt.PromptLearner;
 import io.driftline.teacher.adapt.PromptLearning;
 import io.driftline.teacher.adapt.SpsaPromptLearner;
+import io.driftline.teacher.adapt.ZeroShotAdaptorChooser;
 import io.driftline.teacher.label.PseudoLabelPolicy;
 
 /**
@@ -27,6 +28,11 @@ import io.driftline.teacher.label.PseudoLabelPolicy;
  * @param routingMargin how much more similar than the source prototype a domain's prototype must be for a
  *     frame to go to that domain ({@link io.driftline.core.update.FrameRouting#margin()})
  * @param seed seed of the held-out split
+ * @param promptOnlyFallback in each domain's gate, also evaluate the domain with its prompt only and ship that
+ *     when it is strictly more accurate on the domain's held-out uploads, or passes the gate where the adaptor
+ *     does not (only with the prompt and the adaptor both on)
+ * @param budgetChooser chooses each domain's adaptor of a {@link Variant} with a budget (its grid sets how long the
+ *     choice takes: the widest ridge candidates cost the most)
  */
 public record PipelineConfig(
     boolean promptEnabled,
@@ -42,7 +48,9 @@ public record PipelineConfig(
     double heldOutFraction,
     int hdcDimension,
     double routingMargin,
-    long seed) {
+    long seed,
+    boolean promptOnlyFallback,
+    ZeroShotAdaptorChooser budgetChooser) {
 
   /** Default white-box prompt learning: 7×7 prompt, 150 Adam steps at 0.02, batch 32, uncertainty weighting. */
   public static final PromptLearner.Config DEFAULT_WHITE_BOX = new PromptLearner.Config(7, 7, 150, 0.02, 32, true, 5);
@@ -89,6 +97,8 @@ public record PipelineConfig(
     b.hdcDimension = hdcDimension;
     b.routingMargin = routingMargin;
     b.seed = seed;
+    b.promptOnlyFallback = promptOnlyFallback;
+    b.budgetChooser = budgetChooser;
     return b;
   }
 
@@ -96,7 +106,8 @@ public record PipelineConfig(
    * Builds a {@link PipelineConfig}. Defaults: prompt and adaptor on, source anchors off, AUTO prompt mode, the default
    * prompt settings, every pseudo-label kept with weight 1, {@link AdaptorSpec#defaults()}, FP32,
    * gate minimum gain 0 points and at most 1 point source regression, 20 % held out, 1,024-bit raw-frame
-   * routing encoder, routing margin 0, seed 42.
+   * routing encoder, routing margin 0, seed 42, prompt-only fallback on, the zero-shot chooser's default grid with
+   * the projection seed {@link AdaptorSpec#DEFAULT_PROJECTION_SEED} for budgeted variants.
    */
   public static final class Builder {
     private boolean promptEnabled = true;
@@ -113,6 +124,9 @@ public record PipelineConfig(
     private int hdcDimension = DeviceReplay.AGENT_HDC_DIMENSION;
     private double routingMargin = 0;
     private long seed = 42;
+    private boolean promptOnlyFallback = true;
+    private ZeroShotAdaptorChooser budgetChooser =
+        ZeroShotAdaptorChooser.builder().optSeed(AdaptorSpec.DEFAULT_PROJECTION_SEED).build();
 
     private Builder() {}
 
@@ -200,10 +214,23 @@ public record PipelineConfig(
       return this;
     }
 
+    /** Turns the per-domain prompt-only fallback of the gate on or off (default on). */
+    public Builder optPromptOnlyFallback(boolean enabled) {
+      this.promptOnlyFallback = enabled;
+      return this;
+    }
+
+    /** Sets the chooser of budgeted variants' adaptors (for example a smaller width grid to save time). */
+    public Builder optBudgetChooser(ZeroShotAdaptorChooser chooser) {
+      this.budgetChooser = chooser;
+      return this;
+    }
+
     /** Builds the config. */
     public PipelineConfig build() {
       return new PipelineConfig(promptEnabled, adaptorEnabled, sourceAnchors, promptMode, whiteBox, blackBox, labelPolicy,
-          chooser, precision, gate, heldOutFraction, hdcDimension, routingMargin, seed);
+          chooser, precision, gate, heldOutFraction, hdcDimension, routingMargin, seed, promptOnlyFallback,
+          budgetChooser);
     }
   }
 }

@@ -183,7 +183,7 @@ class AdaptorBenchmark {
     return (double) ok / labels.length;
   }
 
-  private static Path modelFolder() {
+  static Path modelFolder() {
     String given = System.getProperty("driftline.benchmark.models");
     if (given != null) {
       return Path.of(given);

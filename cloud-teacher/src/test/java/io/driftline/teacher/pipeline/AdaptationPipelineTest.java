@@ -17,6 +17,9 @@ import io.driftline.core.model.StudentModel;
 import io.driftline.core.update.DomainRouter;
 import io.driftline.core.update.FrameRouter;
 import io.driftline.core.update.Precision;
+import io.driftline.core.update.DenseLayer;
+import io.driftline.core.update.DomainAdaptor;
+import io.driftline.teacher.adapt.AdaptorBudget;
 import io.driftline.teacher.adapt.GatePolicy;
 import io.driftline.teacher.adapt.PromptLearner;
 import io.driftline.teacher.bootstrap.BootstrapModels;
@@ -33,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,15 @@ class AdaptationPipelineTest {
   static SourceSamples source;
   static AdaptationResult result;
   static List<String> log = new ArrayList<>();
+  static final List<Variant> VARIANTS = List.of(
+      new Variant("fog-contrast-fp32", 11, Precision.FP32,
+          new AdaptorBudget(1 << 20, 10_000_000, Set.of(Precision.values()))),
+      new Variant("fog-contrast-int8", 12, Precision.INT8,
+          new AdaptorBudget(16 << 10, 20_000, Set.of(Precision.INT8, Precision.FP32))),
+      new Variant("fog-contrast-binary", 13, Precision.BINARY,
+          new AdaptorBudget(16, 16, Set.of(Precision.BINARY))));
+  static List<AdaptationResult> variants;
+  static List<String> phases = new ArrayList<>();
 
   @BeforeAll
   static void adapt() throws Exception {
@@ -97,6 +110,12 @@ class AdaptationPipelineTest {
     source = new SourceSamples(clean, labels);
     result = pipeline(PipelineConfig.builder().optSeed(3).build())
         .adapt(new AdaptationRequest("fog-contrast", 7, uploads, source));
+    // a short prompt keeps the added time small; the variants only have to share it
+    variants = new AdaptationPipeline(studentOnnx, "student-small", student, teacher, "teacher test",
+        key.getPrivate(), PipelineConfig.builder().optSeed(3)
+            .optWhiteBox(new PromptLearner.Config(7, 7, 30, 0.02, 32, true, 5)).build(),
+        log::add, (phase, message) -> phases.add(phase.name()))
+        .adaptVariants(new AdaptationRequest("ignored", 0, uploads, source), VARIANTS);
   }
 
   @AfterAll
@@ -261,5 +280,114 @@ class AdaptationPipelineTest {
     assertThatThrownBy(() -> PipelineConfig.builder().optPrompt(false).optAdaptor(false).build())
         .hasMessageContaining("nothing to adapt");
     assertThatThrownBy(() -> new UploadedSample("x", " ", frame)).hasMessageContaining("domain id");
+  }
+
+  @Test
+  void variantsShareTheSamePrompts() {
+    assertThat(variants).hasSize(VARIANTS.size());
+    Map<String, ?> prompts = variants.get(0).prompts();
+    assertThat(prompts).containsOnlyKeys("fog@5", "contrast@5");
+    for (AdaptationResult r : variants) {
+      assertThat(r.prompts()).isEqualTo(prompts);
+      r.candidate().domainPrompts().forEach((domain, prompt) -> assertThat(prompt).isEqualTo(prompts.get(domain)));
+      assertThat(r.routing()).isEqualTo(variants.get(0).routing());
+      assertThat(r.trainingSampleIds()).isEqualTo(variants.get(0).trainingSampleIds());
+    }
+  }
+
+  @Test
+  void eachVariantsAdaptorsFitItsBudgetAndPrecision() {
+    for (int i = 0; i < VARIANTS.size(); i++) {
+      Variant v = VARIANTS.get(i);
+      AdaptationResult r = variants.get(i);
+      assertThat(r.lineage()).containsEntry("variant.precision", v.precision().name())
+          .containsEntry("variant.budget.maxBytes", Long.toString(v.budget().maxBytes()));
+      assertThat(r.adaptorsByPrecision().keySet()).as(v.bundleId()).isSubsetOf(v.precision());
+      List<DomainAdaptor> all = new ArrayList<>(r.adaptors(v.precision()));
+      all.addAll(r.candidate().adaptors());
+      for (DomainAdaptor d : all) {
+        assertThat(v.budget().admits(d.adaptor())).as(v.bundleId() + " " + d.domainId()).isTrue();
+        assertThat(d.adaptor().byteSize()).isLessThanOrEqualTo(v.budget().maxBytes());
+        assertThat(AdaptorBudget.macs(d.adaptor())).isLessThanOrEqualTo(v.budget().maxMacsPerFrame());
+        for (DenseLayer layer : d.adaptor().layers()) {
+          assertThat(layer.weights().precision()).isEqualTo(v.precision());
+        }
+      }
+    }
+    // the generous budgets leave room for an adaptor in every domain
+    assertThat(variants.get(0).adaptors(Precision.FP32)).hasSize(2);
+    assertThat(variants.get(1).adaptors(Precision.INT8)).hasSize(2);
+    assertThat(variants.get(0).lineage().get("variant.domain.fog@5.adaptor")).doesNotStartWith("none");
+  }
+
+  @Test
+  void aBudgetNothingFitsShipsPromptsOnlyAndSaysWhy() {
+    AdaptationResult tiny = variants.get(2);
+    assertThat(tiny.adaptors(Precision.BINARY)).isEmpty();
+    assertThat(tiny.candidate().adaptors()).isEmpty();
+    assertThat(tiny.quantization()).isEmpty();
+    for (String domain : List.of("fog@5", "contrast@5")) {
+      assertThat(tiny.lineage().get("variant.domain." + domain + ".adaptor"))
+          .startsWith("none: no adaptor fits the budget (maxBytes=16");
+    }
+    assertThat(tiny.candidate().extraPrototypes()).extracting(DomainPrototype::domainId)
+        .containsExactlyInAnyOrderElementsOf(tiny.candidate().domainPrompts().keySet());
+    assertThat(tiny.candidate().domainPrompts().keySet())
+        .containsExactlyInAnyOrderElementsOf(List.of(tiny.lineage().get("gate.domains.shipped").split(",")).stream()
+            .filter(d -> !d.isEmpty()).toList());
+  }
+
+  @Test
+  void eachVariantsBundleVerifiesAndCarriesItsIdAndVersion() throws Exception {
+    assertThat(variants).anyMatch(AdaptationResult::ships);
+    for (int i = 0; i < VARIANTS.size(); i++) {
+      Variant v = VARIANTS.get(i);
+      AdaptationResult r = variants.get(i);
+      assertThat(r.candidate().metadata().bundleId()).isEqualTo(v.bundleId());
+      assertThat(r.candidate().metadata().version()).isEqualTo(v.version());
+      if (r.ships()) {
+        Bundle decoded = BundleCodec.decode(r.encodedBundle(), key.getPublic());
+        assertThat(decoded).isEqualTo(r.candidate());
+        assertThat(decoded.metadata().bundleId()).isEqualTo(v.bundleId());
+        assertThat(decoded.metadata().version()).isEqualTo(v.version());
+      }
+    }
+  }
+
+  @Test
+  void phasesAreReportedInOrderWithOneGatingPerVariant() {
+    assertThat(phases).containsExactly("LABELLING", "TRAINING", "GATING", "GATING", "GATING");
+  }
+
+  @Test
+  void eachDomainShipsTheBetterOfPromptWithAdaptorAndPromptOnly() {
+    for (AdaptationResult r : variants.subList(0, 2)) {
+      Map<String, String> lineage = r.lineage();
+      for (String domain : List.of("fog@5", "contrast@5")) {
+        String prefix = "gate.domain." + domain + ".";
+        assertThat(lineage).containsKeys(prefix + "promptOnly.target.adaptedAccuracy",
+            prefix + "promptAdaptor.target.adaptedAccuracy");
+        boolean adaptorShips = lineage.get(prefix + "promptAdaptor.decision").equals("ship");
+        boolean promptShips = lineage.get(prefix + "promptOnly.decision").equals("ship");
+        double withAdaptor = Double.parseDouble(lineage.get(prefix + "promptAdaptor.target.adaptedAccuracy"));
+        double promptOnly = Double.parseDouble(lineage.get(prefix + "promptOnly.target.adaptedAccuracy"));
+        String expected = promptShips && (!adaptorShips || promptOnly > withAdaptor) ? "prompt only"
+            : adaptorShips ? "prompt+adaptor" : null;
+        assertThat(lineage.get(prefix + "shipped")).as(domain).isEqualTo(expected);
+        boolean hasAdaptor = r.candidate().adaptors().stream().anyMatch(d -> d.domainId().equals(domain));
+        assertThat(hasAdaptor).as(domain).isEqualTo("prompt+adaptor".equals(expected));
+      }
+    }
+  }
+
+  @Test
+  void badVariantListsAreRejected() {
+    AdaptationPipeline p = pipeline(PipelineConfig.builder().optPrompt(false).build());
+    AdaptationRequest request = new AdaptationRequest("b", 1, uploads, source);
+    assertThatThrownBy(() -> p.adaptVariants(request, List.of())).hasMessageContaining("no variant");
+    Variant v = new Variant("x", 1, Precision.INT8, null);
+    assertThatThrownBy(() -> p.adaptVariants(request, List.of(v, v))).hasMessageContaining("x v1 appears twice");
+    assertThatThrownBy(() -> new Variant(" ", 1, Precision.FP32, null)).hasMessageContaining("bundle id");
+    assertThatThrownBy(() -> new Variant("x", -1, Precision.FP32, null)).hasMessageContaining("version -1");
   }
 }
