@@ -1,0 +1,13 @@
+package io.driftline.teacher.intake;
+
+/**
+ * Receives each change to a stored drift incident, after it was committed. Every Spring bean
+ * implementing this interface is called, on the incident consumer's thread, once per change.
+ */
+public interface IncidentListener {
+
+  /**
+   * Handles one committed change; an exception is logged and does not undo or repeat the change.
+   */
+  void onIncident(IncidentChange change);
+}

@@ -1,0 +1,163 @@
+package io.driftline.teacher.intake;
+
+import io.driftline.core.events.DriftIncident;
+import io.driftline.core.events.DriftIncident.State;
+import io.driftline.core.hdc.Hypervector;
+import java.nio.ByteBuffer;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps the latest state of every drift incident in the {@code incidents} table. Incident events
+ * may arrive twice or out of order (the teacher's own {@code ADAPTING} and {@code FAILED} come back
+ * on the topic), so an incident never moves backwards: {@code OPEN < ADAPTING <
+ * RECOVERED = FAILED = CLOSED}, and the last three are final.
+ */
+@Repository
+public class IncidentStore {
+
+  private static final String COLUMNS = "incident_id, device_id, group_id, state, detector, statistic,"
+      + " statistic_value, opened_at, changed_at, first_window_seq, last_window_seq, domain_signature,"
+      + " domain_signature_bits, last_event_id";
+
+  private static final RowMapper<DriftIncident> ROW = IncidentStore::row;
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+
+  /** Creates the store on the teacher's database. */
+  public IncidentStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+  }
+
+  /**
+   * Records an incident event in its own transaction: a first event stores the incident; an event
+   * of a later state moves it to that state; an event of the same or an earlier state, or any event
+   * of an ended incident, only advances {@code lastWindowSeq} if it is newer; a repeated event
+   * (same CloudEvents id) changes nothing.
+   *
+   * @return the change, or empty if nothing changed
+   */
+  public Optional<IncidentChange> apply(DriftIncident incident) {
+    return transactions.execute(status -> applyInTransaction(incident));
+  }
+
+  private Optional<IncidentChange> applyInTransaction(DriftIncident event) {
+    String groupId = event.groupId() == null ? event.incidentId() : event.groupId();
+    // The insert takes the row lock when it wins; otherwise the select below takes it.
+    int inserted = jdbc.update("INSERT INTO incidents (incident_id, device_id, group_id, state, detector, statistic,"
+        + " statistic_value, opened_at, changed_at, first_window_seq, last_window_seq, domain_signature,"
+        + " domain_signature_bits, last_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (incident_id) DO NOTHING",
+        event.incidentId(), event.deviceId(), groupId, event.state().name(), event.detector(), event.statistic(),
+        event.statisticValue(), utc(event.openedAt()), utc(event.changedAt()), event.firstWindowSeq(),
+        event.lastWindowSeq(), signatureBytes(event.domainSignature()), signatureBits(event.domainSignature()),
+        event.ceId());
+    if (inserted == 1) {
+      return Optional.of(new IncidentChange(select(event.incidentId(), ""), null));
+    }
+    DriftIncident stored = select(event.incidentId(), " FOR UPDATE");
+    String lastEventId = jdbc.queryForObject("SELECT last_event_id FROM incidents WHERE incident_id = ?",
+        String.class, event.incidentId());
+    if (event.ceId().equals(lastEventId)) {
+      return Optional.empty();
+    }
+    State before = stored.state();
+    if (!isFinal(before) && rank(event.state()) > rank(before)) {
+      jdbc.update("UPDATE incidents SET state = ?, statistic_value = ?, changed_at = ?,"
+          + " last_window_seq = greatest(last_window_seq, ?),"
+          + " domain_signature = coalesce(?, domain_signature), domain_signature_bits = coalesce(?, domain_signature_bits),"
+          + " last_event_id = ?, updated_at = now() WHERE incident_id = ?",
+          event.state().name(), event.statisticValue(), utc(event.changedAt()), event.lastWindowSeq(),
+          signatureBytes(event.domainSignature()), signatureBits(event.domainSignature()), event.ceId(),
+          event.incidentId());
+    } else if (event.lastWindowSeq() > stored.lastWindowSeq()) {
+      jdbc.update("UPDATE incidents SET last_window_seq = ?, last_event_id = ?, updated_at = now()"
+          + " WHERE incident_id = ?", event.lastWindowSeq(), event.ceId(), event.incidentId());
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(new IncidentChange(select(event.incidentId(), ""), before));
+  }
+
+  /** Returns the stored incident with this id, if any. */
+  public Optional<DriftIncident> find(String incidentId) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM incidents WHERE incident_id = ?", ROW, incidentId)
+        .stream().findFirst();
+  }
+
+  /**
+   * Returns the incidents of a group, oldest opening first; an incident published without a group
+   * forms a group of its own, whose id is its incident id.
+   */
+  public List<DriftIncident> byGroup(String groupId) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM incidents WHERE group_id = ? ORDER BY opened_at, incident_id",
+        ROW, groupId);
+  }
+
+  private DriftIncident select(String incidentId, String lock) {
+    return jdbc.queryForObject("SELECT " + COLUMNS + " FROM incidents WHERE incident_id = ?" + lock, ROW, incidentId);
+  }
+
+  private static int rank(State state) {
+    return switch (state) {
+      case OPEN -> 0;
+      case ADAPTING -> 1;
+      case RECOVERED, FAILED, CLOSED -> 2;
+    };
+  }
+
+  private static boolean isFinal(State state) {
+    return rank(state) == 2;
+  }
+
+  private static OffsetDateTime utc(java.time.Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static byte @Nullable [] signatureBytes(@Nullable Hypervector signature) {
+    if (signature == null) {
+      return null;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(signature.words().length * Long.BYTES);
+    buffer.asLongBuffer().put(signature.words());
+    return buffer.array();
+  }
+
+  private static @Nullable Integer signatureBits(@Nullable Hypervector signature) {
+    return signature == null ? null : signature.dimension();
+  }
+
+  private static DriftIncident row(ResultSet rs, int rowNum) throws SQLException {
+    byte[] words = rs.getBytes("domain_signature");
+    Hypervector signature = null;
+    if (words != null) {
+      long[] packed = new long[words.length / Long.BYTES];
+      ByteBuffer.wrap(words).asLongBuffer().get(packed);
+      signature = new Hypervector(rs.getInt("domain_signature_bits"), packed);
+    }
+    return new DriftIncident(
+        rs.getString("incident_id"),
+        rs.getString("device_id"),
+        State.valueOf(rs.getString("state")),
+        rs.getString("detector"),
+        rs.getString("statistic"),
+        rs.getDouble("statistic_value"),
+        rs.getTimestamp("opened_at").toInstant(),
+        rs.getTimestamp("changed_at").toInstant(),
+        rs.getLong("first_window_seq"),
+        rs.getLong("last_window_seq"),
+        signature,
+        rs.getString("group_id"));
+  }
+}
