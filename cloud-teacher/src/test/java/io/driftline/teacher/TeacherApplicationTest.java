@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftline.testsupport.HttpProbe;
 import io.driftline.testsupport.RealPostgres;
-import io.driftline.testsupport.TestProperties;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,7 +20,7 @@ class TeacherApplicationTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    TestProperties.register(registry, TeacherApplicationTest.class);
+    TeacherTestProperties.register(registry, TeacherApplicationTest.class);
   }
 
   @Value("${local.server.port}")

@@ -169,12 +169,17 @@ public class SampleStore {
   }
 
   /**
-   * Deletes the samples received before {@code cutoff}; the retention task's one statement.
+   * Deletes the samples received before {@code cutoff}, except those a job that has not ended may
+   * still train on (its incidents' devices from the drift's first window on); the retention task's
+   * one statement.
    *
    * @return how many samples were deleted
    */
   public int deleteReceivedBefore(Instant cutoff) {
-    return jdbc.update("DELETE FROM samples WHERE received_at < ?", OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+    return jdbc.update("DELETE FROM samples s WHERE s.received_at < ? AND NOT EXISTS (SELECT 1 FROM job_incidents i"
+        + " JOIN jobs j ON j.job_id = i.job_id WHERE j.state NOT IN ('PUBLISHED', 'REJECTED', 'FAILED')"
+        + " AND i.device_id = s.device_id AND s.window_seq >= i.first_window_seq)",
+        OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
   }
 
   private static StoredSample row(ResultSet rs, int rowNum) throws SQLException {

@@ -209,6 +209,13 @@ public final class AdaptationPipeline {
     return List.copyOf(results);
   }
 
+  private static Map<String, PseudoLabel> labelsBySample(Prepared p) {
+    Map<String, PseudoLabel> labels = new LinkedHashMap<>();
+    p.trainLabels().forEach(l -> labels.put(p.split().train().get(l.index()).sampleId(), l));
+    p.heldOutLabels().forEach(l -> labels.put(p.split().heldOut().get(l.index()).sampleId(), l));
+    return labels;
+  }
+
   /** What every variant shares: the split, the labels, the routing, the prompts and the prompted features. */
   private record Prepared(
       Split split,
@@ -646,7 +653,7 @@ public final class AdaptationPipeline {
         : "gate rejected bundle " + variant.bundleId() + ": " + decision.reason());
     return new AdaptationResult(encoded, candidate, p.prompts(), adaptors, p.routing(), p.prototypes(), decision,
         domainGates, quantization, lineage, train.stream().map(UploadedSample::sampleId).toList(),
-        heldOut.stream().map(UploadedSample::sampleId).toList(), seconds);
+        heldOut.stream().map(UploadedSample::sampleId).toList(), labelsBySample(p), seconds);
   }
 
   /** Routable domains: each id with its prototype, its prompt (if any) and its adaptor from {@code adaptors} (if any). */

@@ -9,6 +9,7 @@ import io.driftline.core.update.Precision;
 import io.driftline.core.update.VisualPrompt;
 import io.driftline.teacher.adapt.GateDecision;
 import io.driftline.teacher.adapt.QuantizationCost;
+import io.driftline.teacher.label.PseudoLabel;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param lineage the bundle's lineage
  * @param trainingSampleIds ids of the samples trained on
  * @param heldOutSampleIds ids of the samples kept for the gate
+ * @param labels the teacher's label of every sample the label policy kept, by sample id (training and held out)
  * @param seconds wall-clock time of the whole adaptation
  */
 public record AdaptationResult(
@@ -44,6 +46,7 @@ public record AdaptationResult(
     Map<String, String> lineage,
     List<String> trainingSampleIds,
     List<String> heldOutSampleIds,
+    Map<String, PseudoLabel> labels,
     double seconds) {
 
   /** Whether at least one domain passed the gate, so the bundle ships. */

@@ -121,4 +121,24 @@ class SampleStoreTest {
     assertThat(store.findAll(List.of(old.eventId(), recent.eventId()))).extracting(StoredSample::sampleId)
         .containsExactly(recent.eventId());
   }
+
+  @Test
+  void retentionKeepsOldSamplesThatAJobStillNeeds() {
+    DeviceSample needed = sample(UUID.randomUUID().toString(), "cam-job", 9, 0);
+    DeviceSample beforeDrift = sample(UUID.randomUUID().toString(), "cam-job", 2, 1);
+    DeviceSample ofEndedJob = sample(UUID.randomUUID().toString(), "cam-ended", 9, 0);
+    store.insertAll(List.of(needed, beforeDrift, ofEndedJob));
+    db.jdbc.update("UPDATE samples SET received_at = now() - interval '8 days' WHERE device_id IN ('cam-job', 'cam-ended')");
+    db.jdbc.update("INSERT INTO jobs (job_id, cohort_key, trigger, state, lead_device, created_at, updated_at)"
+        + " VALUES ('job-r1', 'g-r1', 'INCIDENT', 'TRAINING', 'cam-job', now(), now()),"
+        + " ('job-r2', 'g-r2', 'INCIDENT', 'PUBLISHED', 'cam-ended', now(), now())");
+    db.jdbc.update("INSERT INTO job_incidents (job_id, incident_id, device_id, first_window_seq, added_at)"
+        + " VALUES ('job-r1', 'inc-r1', 'cam-job', 5, now()), ('job-r2', 'inc-r2', 'cam-ended', 5, now())");
+
+    int deleted = store.deleteReceivedBefore(Instant.now().minusSeconds(7 * 24 * 3600));
+
+    assertThat(deleted).isEqualTo(2);
+    assertThat(store.findAll(List.of(needed.eventId(), beforeDrift.eventId(), ofEndedJob.eventId())))
+        .extracting(StoredSample::sampleId).containsExactly(needed.eventId());
+  }
 }
