@@ -89,6 +89,8 @@ public record TeacherProperties(
    * @param workers adaptation jobs run at once (each uses the DJL engine's threads)
    * @param maxQueued queued jobs at which incident intake pauses (back-pressure) until the queue
    *     drains below three quarters of it
+   * @param settle how long a job waits after the last incident joined it before it starts, so that
+   *     the other incidents of its cohort, which open within moments of each other, join it too
    * @param minSamples samples a job needs before it starts
    * @param collectFor how long a job waits for {@code minSamples} after it was queued; then it
    *     starts with what it has, if that is enough for the pipeline (2 per domain), else fails
@@ -102,6 +104,7 @@ public record TeacherProperties(
   public record Jobs(
       @DefaultValue("1") int workers,
       @DefaultValue("100") int maxQueued,
+      @DefaultValue("2s") Duration settle,
       @DefaultValue("20") int minSamples,
       @DefaultValue("30s") Duration collectFor,
       @DefaultValue("500") int maxSamplesPerDevice,

@@ -28,8 +28,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bounded worker pool. {@code workers} threads take queued jobs in fair order (jobs of the
- * devices served least first, then the oldest), each once it is ready: it has {@code min-samples}
- * samples, or {@code collect-for} has passed and it has at least 2. While a job runs, its worker
+ * devices served least first, then the oldest), each once it is ready: no incident has joined it for
+ * {@code settle}, and it has {@code min-samples} samples, or {@code collect-for} has passed and it
+ * has at least 2. While a job runs, its worker
  * refreshes the job's heartbeat; a job whose heartbeat is older than {@code stale-after} (its
  * worker or the whole service died) goes back to the queue and is run again, up to
  * {@code max-attempts} runs. Registry or catalog outages put the job back in the queue too.
@@ -145,8 +146,12 @@ public class JobScheduler {
   private Optional<Job> nextReadyJob(String owner) {
     Instant now = clock.instant();
     for (Job candidate : jobs.queuedInFairOrder(50)) {
-      long available = jobs.incidents(candidate.jobId()).stream()
-          .mapToLong(i -> samples.countForDevice(i.deviceId(), i.firstWindowSeq())).sum();
+      List<JobIncident> members = jobs.incidents(candidate.jobId());
+      Instant lastJoined = members.stream().map(JobIncident::addedAt).max(Instant::compareTo).orElse(candidate.createdAt());
+      if (Duration.between(lastJoined, now).compareTo(settings.settle()) < 0) {
+        continue; // the rest of the cohort may still be on its way
+      }
+      long available = members.stream().mapToLong(i -> samples.countForDevice(i.deviceId(), i.firstWindowSeq())).sum();
       boolean waitedEnough = Duration.between(candidate.createdAt(), now).compareTo(settings.collectFor()) >= 0;
       if (available >= settings.minSamples() || (waitedEnough && available >= 2)) {
         Optional<Job> claimed = jobs.claim(candidate.jobId(), owner);

@@ -1,0 +1,251 @@
+package io.driftline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.driftline.core.corruption.CorruptionFamily;
+import io.driftline.core.data.FashionMnist;
+import io.driftline.core.data.LabeledImages;
+import io.driftline.core.events.DeviceSample;
+import io.driftline.core.events.DriftIncident;
+import io.driftline.core.events.EventDeserializer;
+import io.driftline.core.image.Image;
+import io.driftline.testsupport.KafkaTestBroker;
+import io.driftline.testsupport.RealKafka;
+import io.driftline.testsupport.ServiceProcess;
+import io.driftline.testsupport.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The cloud teacher closing the loop with real services: drift incidents and uploaded samples on
+ * Kafka become gated, signed bundles that the registry rolls out to exactly the cohort's devices;
+ * a failing gate publishes nothing; a teacher killed mid-job resumes the job after a restart;
+ * duplicate uploads are stored once.
+ */
+@RealKafka
+class TeacherLoopE2eTest {
+
+  static final Duration JOB_WAIT = Duration.ofMinutes(3);
+  static TeacherFleet fleet;
+  static LabeledImages test;
+
+  @BeforeAll
+  static void fleet(KafkaTestBroker kafka) throws Exception {
+    fleet = new TeacherFleet(kafka, "loop");
+    test = FashionMnist.fromEnvironment(false).test();
+  }
+
+  @AfterAll
+  static void close() {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  /** Foggy frames (severity 4) of test images, offset so that each device gets other frames. */
+  static List<Image> foggy(int count, int offset) {
+    List<Image> frames = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      frames.add(CorruptionFamily.FOG.apply(test.image(offset + i), 4, 17, offset + i));
+    }
+    return frames;
+  }
+
+  record Topics(String samples, String incidents) {}
+
+  static Topics topics(String name) throws Exception {
+    Topics t = new Topics("device.samples.e2e-" + name + "-" + fleet.suffix, "drift.incidents.e2e-" + name + "-" + fleet.suffix);
+    E2eKafka.createTopics(fleet.kafka, new NewTopic(t.samples(), 2, (short) 1), new NewTopic(t.incidents(), 2, (short) 1));
+    return t;
+  }
+
+  JsonNode awaitJob(ServiceProcess teacher, String incidentId, String... states) {
+    Set<String> wanted = Set.of(states);
+    JsonNode[] found = new JsonNode[1];
+    await().atMost(JOB_WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+      for (JsonNode item : fleet.get(teacher, "/api/v1/jobs?limit=50", TeacherFleet.TEACHER_TOKEN).get("items")) {
+        JsonNode details = fleet.get(teacher, "/api/v1/jobs/" + item.get("jobId").asString(), TeacherFleet.TEACHER_TOKEN);
+        for (JsonNode i : details.get("incidents")) {
+          if (i.get("incidentId").asString().equals(incidentId) && wanted.contains(details.get("state").asString())) {
+            found[0] = details;
+            return true;
+          }
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  List<DriftIncident> incidentEvents(String topic, int atLeast) {
+    return E2eKafka.readFromStart(fleet.kafka, topic, atLeast, new StringDeserializer(),
+        new EventDeserializer<>(DriftIncident.class)).stream().map(ConsumerRecord::value).toList();
+  }
+
+  /** How many versions of a registry model the job registered (by the job id in their lineage). */
+  long versionsOfJob(String model, String jobId) throws Exception {
+    if (fleet.status(fleet.registry, "/api/v1/models/" + model, TeacherFleet.OPERATOR) == 404) {
+      return 0;
+    }
+    long count = 0;
+    for (JsonNode v : fleet.get(fleet.registry, "/api/v1/versions?model=" + model + "&limit=500", TeacherFleet.OPERATOR).get("items")) {
+      if (v.path("lineage").path("hyperParameters").path("jobId").asString("").equals(jobId)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Test
+  void anIncidentWithSamplesEndsInBundlesOnExactlyTheCohortsDevices() throws Exception {
+    // two precision/budget classes in the cohort, and a bystander on the same student
+    String phoneA = fleet.enrol("phone", List.of("FP32", "INT8"), 64L << 20, 128L << 20, 1_000_000_000L);
+    String phoneB = fleet.enrol("phone", List.of("FP32", "INT8"), 64L << 20, 128L << 20, 1_000_000_000L);
+    String mcu = fleet.enrol("mcu", List.of("INT8"), 2_048, 8L << 20, 200_000_000L);
+    String bystander = fleet.enrol("phone", List.of("FP32", "INT8"), 64L << 20, 128L << 20, 1_000_000_000L);
+    Topics topics = topics("loop");
+    TestDatabase db = fleet.database("teacher-loop");
+    try (ServiceProcess teacher = fleet.teacher("teacher-loop", db, topics.samples(), topics.incidents(), List.of())) {
+      String group = "inc-" + UUID.randomUUID();
+      List<DeviceSample> uploads = new ArrayList<>();
+      uploads.addAll(TeacherFleet.samples(phoneA, foggy(60, 0), 100));
+      uploads.addAll(TeacherFleet.samples(phoneB, foggy(60, 100), 100));
+      uploads.addAll(TeacherFleet.samples(mcu, foggy(60, 200), 100));
+      fleet.send(topics.samples(), uploads);
+      fleet.send(topics.samples(), uploads.subList(0, 30)); // a device re-sending after a lost acknowledgement
+      fleet.send(topics.incidents(), List.of(
+          TeacherFleet.opened(group, phoneA, group, 100),
+          TeacherFleet.opened("inc-" + UUID.randomUUID(), phoneB, group, 100),
+          TeacherFleet.opened("inc-" + UUID.randomUUID(), mcu, group, 100)));
+
+      JsonNode job = awaitJob(teacher, group, "PUBLISHED", "REJECTED", "FAILED");
+
+      assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("PUBLISHED");
+      assertThat(job.get("incidents")).hasSize(3);
+      // each upload once, duplicates ignored
+      assertThat(job.get("samples").get("count").asInt()).isEqualTo(180);
+      Set<String> ids = new HashSet<>();
+      job.get("samples").get("items").forEach(s -> ids.add(s.get("sampleId").asString()));
+      assertThat(ids).isEqualTo(uploads.stream().map(DeviceSample::eventId).collect(java.util.stream.Collectors.toSet()));
+      JsonNode variants = job.get("variants");
+      assertThat(variants).hasSize(2);
+      for (JsonNode v : variants) {
+        assertThat(v.get("status").asString()).as(v.toString()).isIn("ROLLED_OUT", "REJECTED");
+      }
+      assertThat(job.get("timings").has("TRAINING")).isTrue();
+
+      for (JsonNode v : variants) {
+        if (!v.get("status").asString().equals("ROLLED_OUT")) {
+          continue;
+        }
+        String bundle = v.get("bundleModel").asString() + ":" + v.get("bundleVersion").asLong();
+        for (JsonNode device : v.get("devices")) {
+          JsonNode desired = fleet.get(fleet.registry, "/api/v1/devices/" + device.asString() + "/desired-state", TeacherFleet.OPERATOR);
+          assertThat(desired.get("bundle").get("bundleId").asString() + ":" + desired.get("bundle").get("version").asLong())
+              .isEqualTo(bundle);
+        }
+        JsonNode version = fleet.get(fleet.registry, "/api/v1/models/" + v.get("bundleModel").asString() + "/versions/"
+            + v.get("bundleVersion").asLong(), TeacherFleet.OPERATOR);
+        JsonNode lineage = version.get("lineage");
+        assertThat(lineage.get("parentStudent").asString()).isEqualTo("student-small:1");
+        assertThat(lineage.get("teacher").asString()).isEqualTo("teacher:1");
+        assertThat(lineage.get("hyperParameters").get("jobId").asString()).isEqualTo(job.get("jobId").asString());
+        assertThat(lineage.get("gate").get("passed").asBoolean()).isTrue();
+        assertThat(lineage.get("sampleIds").size()).isGreaterThan(0);
+        lineage.get("sampleIds").forEach(s -> assertThat(ids).contains(s.asString()));
+      }
+      assertThat(fleet.status(fleet.registry, "/api/v1/devices/" + bystander + "/desired-state", TeacherFleet.OPERATOR))
+          .isEqualTo(404);
+      // the teacher told the detector it is adapting each incident
+      assertThat(incidentEvents(topics.incidents(), 6)).filteredOn(i -> i.state() == DriftIncident.State.ADAPTING)
+          .extracting(DriftIncident::deviceId).containsExactlyInAnyOrder(phoneA, phoneB, mcu);
+    }
+  }
+
+  @Test
+  void aGateFailurePublishesNothingAndFailsTheIncident() throws Exception {
+    String device = fleet.enrol("phone", List.of("FP32"), 64L << 20, 128L << 20, 1_000_000_000L);
+    Topics topics = topics("gate");
+    TestDatabase db = fleet.database("teacher-gate");
+    // no adaptation gains 100 points, so every variant fails the gate
+    try (ServiceProcess teacher = fleet.teacher("teacher-gate", db, topics.samples(), topics.incidents(),
+        List.of("--driftline.teacher.gate.min-gain-points=100"))) {
+      String incident = "inc-" + UUID.randomUUID();
+      fleet.send(topics.samples(), TeacherFleet.samples(device, foggy(40, 400), 50));
+      fleet.send(topics.incidents(), List.of(TeacherFleet.opened(incident, device, incident, 50)));
+
+      JsonNode job = awaitJob(teacher, incident, "PUBLISHED", "REJECTED", "FAILED");
+
+      assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("REJECTED");
+      JsonNode variant = job.get("variants").get(0);
+      assertThat(variant.get("status").asString()).isEqualTo("REJECTED");
+      assertThat(variant.get("gate").get("decision").asString()).isEqualTo("reject");
+      assertThat(variant.get("gate").get("target").get("samples").asInt()).isGreaterThan(0);
+      assertThat(fleet.status(fleet.registry, "/api/v1/devices/" + device + "/desired-state", TeacherFleet.OPERATOR))
+          .isEqualTo(404);
+      // other tests share the registry and may have published this class's model: none of its versions is this job's
+      assertThat(versionsOfJob(variant.get("bundleModel").asString(), job.get("jobId").asString())).isZero();
+      assertThat(incidentEvents(topics.incidents(), 3)).extracting(DriftIncident::state)
+          .contains(DriftIncident.State.ADAPTING, DriftIncident.State.FAILED);
+    }
+  }
+
+  @Test
+  void aTeacherKilledMidJobResumesTheJobAfterARestart() throws Exception {
+    String device = fleet.enrol("phone", List.of("FP32"), 64L << 20, 128L << 20, 1_000_000_000L);
+    Topics topics = topics("crash");
+    TestDatabase db = fleet.database("teacher-crash");
+    String incident = "inc-" + UUID.randomUUID();
+    // ten times the prompt steps, so that the run is still training when it is killed
+    try (ServiceProcess first = fleet.teacher("teacher-crash-1", db, topics.samples(), topics.incidents(),
+        List.of("--driftline.teacher.pipeline.prompt-steps=1500"))) {
+      fleet.send(topics.samples(), TeacherFleet.samples(device, foggy(60, 600), 70));
+      fleet.send(topics.incidents(), List.of(TeacherFleet.opened(incident, device, incident, 70)));
+      awaitJob(first, incident, "TRAINING", "GATING");
+      first.kill();
+    }
+    try (ServiceProcess second = fleet.teacher("teacher-crash-2", db, topics.samples(), topics.incidents(), List.of())) {
+      JsonNode job = awaitJob(second, incident, "PUBLISHED", "REJECTED", "FAILED");
+
+      assertThat(job.get("state").asString()).as(job.toString()).isIn("PUBLISHED", "REJECTED");
+      assertThat(job.get("attempt").asInt()).isEqualTo(2);
+      List<String> history = new ArrayList<>();
+      job.get("history").forEach(h -> history.add(h.get("message").asString()));
+      assertThat(history).anySatisfy(m -> assertThat(m).contains("requeued"));
+      JsonNode variant = job.get("variants").get(0);
+      if (job.get("state").asString().equals("PUBLISHED")) {
+        // exactly one version was registered for the job, although two runs trained it
+        assertThat(versionsOfJob(variant.get("bundleModel").asString(), job.get("jobId").asString())).isEqualTo(1);
+        assertThat(fleet.get(fleet.registry, "/api/v1/devices/" + device + "/desired-state", TeacherFleet.OPERATOR)
+            .get("bundle").get("version").asLong()).isEqualTo(variant.get("bundleVersion").asLong());
+      }
+    }
+  }
+
+  @Test
+  void theJobApiWantsATokenAndRejectsBadInput() throws Exception {
+    Topics topics = topics("api");
+    TestDatabase db = fleet.database("teacher-api");
+    try (ServiceProcess teacher = fleet.teacher("teacher-api", db, topics.samples(), topics.incidents(), List.of())) {
+      assertThat(fleet.status(teacher, "/api/v1/jobs", "wrong-token")).isEqualTo(401);
+      assertThat(fleet.status(teacher, "/api/v1/jobs?state=SLEEPING", TeacherFleet.TEACHER_TOKEN)).isEqualTo(400);
+      assertThat(fleet.status(teacher, "/api/v1/jobs/job-unknown", TeacherFleet.TEACHER_TOKEN)).isEqualTo(404);
+      fleet.post(teacher, "/api/v1/jobs", Map.of("incidentIds", List.of("inc-never-seen")), 422);
+      fleet.post(teacher, "/api/v1/jobs", Map.of(), 400);
+      assertThat(fleet.get(teacher, "/api/v1/jobs", TeacherFleet.TEACHER_TOKEN).get("items")).isEmpty();
+    }
+  }
+}
