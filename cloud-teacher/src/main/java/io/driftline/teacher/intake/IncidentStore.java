@@ -67,9 +67,8 @@ public class IncidentStore {
       return Optional.of(new IncidentChange(select(event.incidentId(), ""), null));
     }
     DriftIncident stored = select(event.incidentId(), " FOR UPDATE");
-    String lastEventId = jdbc.queryForObject("SELECT last_event_id FROM incidents WHERE incident_id = ?",
-        String.class, event.incidentId());
-    if (event.ceId().equals(lastEventId)) {
+    // A repeat of the stored state's event; other repeats are stale and fail the rules below.
+    if (event.ceId().equals(stored.ceId())) {
       return Optional.empty();
     }
     State before = stored.state();

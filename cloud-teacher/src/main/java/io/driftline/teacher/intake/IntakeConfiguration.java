@@ -61,7 +61,6 @@ class IntakeConfiguration implements SchedulingConfigurer {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntakeConfiguration.class);
   private static final Duration SAMPLES_RETENTION = Duration.ofDays(7);
-  private static final Duration INCIDENTS_RETENTION = Duration.ofDays(30);
   private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
 
   private final IntakeProperties properties;
@@ -76,16 +75,14 @@ class IntakeConfiguration implements SchedulingConfigurer {
   KafkaAdmin.NewTopics intakeTopics() {
     List<NewTopic> topics = new ArrayList<>();
     if (properties.declareTopics()) {
-      addWithDeadLetter(topics, properties.samplesTopic(), SAMPLES_RETENTION);
-      addWithDeadLetter(topics, properties.incidentsTopic(), INCIDENTS_RETENTION);
+      topics.add(topic(properties.samplesTopic(), SAMPLES_RETENTION));
+      // drift.incidents itself is the drift detector's to declare: it must keep the partition count
+      // of device.telemetry, and KafkaAdmin would add partitions to match a larger declaration here.
+      // The recoverer keeps the source partition, so a dead-letter topic has as many partitions.
+      topics.add(topic(Topics.deadLetter(properties.samplesTopic()), DEAD_LETTER_RETENTION));
+      topics.add(topic(Topics.deadLetter(properties.incidentsTopic()), DEAD_LETTER_RETENTION));
     }
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
-  }
-
-  private void addWithDeadLetter(List<NewTopic> topics, String topic, Duration retention) {
-    topics.add(topic(topic, retention));
-    // The recoverer keeps the source partition, so the dead-letter topic has as many partitions.
-    topics.add(topic(Topics.deadLetter(topic), DEAD_LETTER_RETENTION));
   }
 
   private NewTopic topic(String name, Duration retention) {

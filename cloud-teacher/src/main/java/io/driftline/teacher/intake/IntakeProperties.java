@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param samplesTopic topic of uploaded samples
  * @param incidentsTopic topic of drift incidents
  * @param groupId consumer group of both listeners
- * @param declareTopics whether the service declares the two topics and their dead-letter topics
+ * @param declareTopics whether the service declares the samples topic and both dead-letter topics
  * @param partitions partitions of the declared topics (the dead-letter topics get as many)
  * @param replicas replication factor of the declared topics
  * @param maxPollRecords most records one poll, and so one database insert, takes

@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,6 +85,12 @@ class IntakeListenersTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     TestProperties.register(registry, IntakeListenersTest.class);
+    // the drift detector declares drift.incidents, so here the test does
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(INCIDENTS, 2, (short) 1))).all().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create " + INCIDENTS, e);
+    }
     registry.add("driftline.teacher.intake.samples-topic", () -> SAMPLES);
     registry.add("driftline.teacher.intake.incidents-topic", () -> INCIDENTS);
     registry.add("driftline.teacher.intake.partitions", () -> "2");
