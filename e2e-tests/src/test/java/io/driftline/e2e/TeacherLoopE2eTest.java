@@ -196,8 +196,12 @@ class TeacherLoopE2eTest {
       assertThat(variant.get("gate").get("target").get("samples").asInt()).isGreaterThan(0);
       assertThat(fleet.status(fleet.registry, "/api/v1/devices/" + device + "/desired-state", TeacherFleet.OPERATOR))
           .isEqualTo(404);
-      // other tests share the registry and may have published this class's model: none of its versions is this job's
-      assertThat(versionsOfJob(variant.get("bundleModel").asString(), job.get("jobId").asString())).isZero();
+      // recorded in the registry for the record, as a REJECTED version that nothing can roll out
+      assertThat(versionsOfJob(variant.get("bundleModel").asString(), job.get("jobId").asString())).isEqualTo(1);
+      JsonNode rejected = fleet.get(fleet.registry, "/api/v1/models/" + variant.get("bundleModel").asString()
+          + "/versions/" + variant.get("bundleVersion").asLong(), TeacherFleet.OPERATOR);
+      assertThat(rejected.get("status").asString()).isEqualTo("REJECTED");
+      assertThat(rejected.get("lineage").get("gate").get("passed").asBoolean()).isFalse();
       assertThat(incidentEvents(topics.incidents(), 3)).extracting(DriftIncident::state)
           .contains(DriftIncident.State.ADAPTING, DriftIncident.State.FAILED);
     }

@@ -354,21 +354,29 @@ public class JobRunner {
     String jobId = job.jobId();
     Map<String, Object> gate = gateFigures(result.gate());
     long bytes = result.candidate().adaptors().stream().mapToLong(d -> d.adaptor().byteSize()).sum();
+    String model = c.bundleModel();
     if (!result.ships()) {
+      // recorded in the registry too, as a REJECTED version with its figures: kept for the record, never rolled out
+      Registered rejected;
+      if (before != null && before.status().equals("REJECTED") && before.bundleVersion() != null) {
+        rejected = new Registered(before.bundleVersion(), before.digest());
+      } else {
+        ensureBundleModel(c);
+        rejected = register(job, owner, c, devices, result, before, studentRef, teacherRef, gate);
+      }
       jobs.saveVariant(jobId, new JobVariant(c.key(), c.student(), c.precision().name(), c.maxBytes(), c.maxMacs(),
-          devices, "REJECTED", c.bundleModel(), null, null, bytes, null, gate));
-      jobs.note(jobId, owner, "variant " + c.key() + " rejected by the gate: " + result.gate().reason());
+          devices, "REJECTED", model, rejected.version(), rejected.digest(), bytes, null, gate));
+      jobs.note(jobId, owner, "variant " + c.key() + " rejected by the gate, recorded as " + model + ":"
+          + rejected.version() + ": " + result.gate().reason());
       return;
     }
-    String model = c.bundleModel();
     long version;
     String digest;
     if (before != null && before.status().equals("REGISTERED") && before.bundleVersion() != null) {
       version = before.bundleVersion();
       digest = before.digest();
     } else {
-      registry.ensureModel(model, "bundle", "Adapted bundles of " + c.student() + " at " + c.precision()
-          + " for budget class " + c.key(), Map.of("student", c.student(), "precision", c.precision().name(), "producer", "cloud-teacher"));
+      ensureBundleModel(c);
       Registered registered = register(job, owner, c, devices, result, before, studentRef, teacherRef, gate);
       version = registered.version();
       digest = registered.digest();
@@ -382,6 +390,12 @@ public class JobRunner {
         devices, "ROLLED_OUT", model, version, digest, bytes, rolloutId, gate));
     jobs.note(jobId, owner, "variant " + c.key() + " published as " + model + ":" + version + " to "
         + devices.size() + " device(s), rollout " + rolloutId);
+  }
+
+  private void ensureBundleModel(VariantClass c) throws FleetCallException {
+    registry.ensureModel(c.bundleModel(), "bundle", "Adapted bundles of " + c.student() + " at " + c.precision()
+        + " for budget class " + c.key(), Map.of("student", c.student(), "precision", c.precision().name(),
+            "producer", "cloud-teacher"));
   }
 
   private record Registered(long version, String digest) {}
