@@ -42,6 +42,7 @@ final class TeacherFleet implements AutoCloseable {
 
   static final String OPERATOR = "e2e-operator-token";
   static final String TEACHER_TOKEN = "e2e-teacher-api-token";
+  static final String TEACHER_VIEWER = "e2e-teacher-viewer-token";
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration START = Duration.ofSeconds(180);
   private static @Nullable Path quickModels;
@@ -170,7 +171,7 @@ final class TeacherFleet implements AutoCloseable {
    *
    * @param name for its log file
    * @param db its database (a restarted teacher gets the same one)
-   * @param extra further {@code --key=value} arguments
+   * @param extra further {@code --key=value} arguments; each replaces a default of the same key
    */
   ServiceProcess teacher(String name, TestDatabase db, String samplesTopic, String incidentsTopic, List<String> extra)
       throws IOException, InterruptedException {
@@ -193,17 +194,29 @@ final class TeacherFleet implements AutoCloseable {
         "--driftline.teacher.jobs.poll=200ms",
         "--driftline.teacher.security.tokens[0].name=e2e",
         "--driftline.teacher.security.tokens[0].role=OPERATOR",
-        "--driftline.teacher.security.tokens[0].token=" + TEACHER_TOKEN));
-    args.addAll(extra);
+        "--driftline.teacher.security.tokens[0].token=" + TEACHER_TOKEN,
+        "--driftline.teacher.security.tokens[1].name=e2e-viewer",
+        "--driftline.teacher.security.tokens[1].role=VIEWER",
+        "--driftline.teacher.security.tokens[1].token=" + TEACHER_VIEWER));
+    // an extra argument replaces the default of the same key (Spring would join repeated ones with commas)
+    for (String e : extra) {
+      String key = e.substring(0, e.indexOf('=') + 1);
+      args.removeIf(a -> a.startsWith(key));
+      args.add(e);
+    }
     return start("cloud-teacher", args, dir.resolve(name + ".log"));
   }
 
-  /** Sends events with an idempotent producer and waits for every acknowledgement. */
+  /** Sends events with an idempotent producer (in order per key) and waits for every acknowledgement. */
   void send(String topic, List<? extends DriftlineEvent> events) throws Exception {
     try (KafkaProducer<String, DriftlineEvent> producer =
         new KafkaProducer<>(E2eKafka.producerConfig(kafka), new StringSerializer(), new EventSerializer<>())) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (DriftlineEvent e : events) {
-        producer.send(new ProducerRecord<>(topic, e.key(), e)).get(30, TimeUnit.SECONDS);
+        sent.add(producer.send(new ProducerRecord<>(topic, e.key(), e)));
+      }
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(30, TimeUnit.SECONDS);
       }
     }
   }
@@ -235,9 +248,12 @@ final class TeacherFleet implements AutoCloseable {
   }
 
   JsonNode post(ServiceProcess service, String path, Object body, int expected) throws Exception {
+    return post(service, path, body, service == registry ? OPERATOR : TEACHER_TOKEN, expected);
+  }
+
+  JsonNode post(ServiceProcess service, String path, Object body, String token, int expected) throws Exception {
     return call(service, HttpRequest.newBuilder(uri(service, path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))),
-        service == registry ? OPERATOR : TEACHER_TOKEN, expected);
+        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))), token, expected);
   }
 
   private JsonNode call(ServiceProcess service, HttpRequest.Builder request, String token, int... expected) throws Exception {

@@ -172,6 +172,21 @@ class TeacherLoopE2eTest {
       // the teacher told the detector it is adapting each incident
       assertThat(incidentEvents(topics.incidents(), 6)).filteredOn(i -> i.state() == DriftIncident.State.ADAPTING)
           .extracting(DriftIncident::deviceId).containsExactlyInAnyOrder(phoneA, phoneB, mcu);
+
+      // the detector's verdict comes back: the job follows its incident to recovered
+      DriftIncident adapting = incidentEvents(topics.incidents(), 6).stream()
+          .filter(i -> i.incidentId().equals(group) && i.state() == DriftIncident.State.ADAPTING).findFirst().orElseThrow();
+      fleet.send(topics.incidents(), List.of(new DriftIncident(group, phoneA, DriftIncident.State.RECOVERED,
+          adapting.detector(), adapting.statistic(), 0.4, adapting.openedAt(), java.time.Instant.now(),
+          adapting.firstWindowSeq(), adapting.lastWindowSeq() + 12, null, group)));
+      String jobId = job.get("jobId").asString();
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+        JsonNode now = fleet.get(teacher, "/api/v1/jobs/" + jobId, TeacherFleet.TEACHER_TOKEN);
+        assertThat(now.get("incidents").findValuesAsString("state")).contains("RECOVERED");
+        List<String> history = new ArrayList<>();
+        now.get("history").forEach(h -> history.add(h.get("message").asString()));
+        assertThat(history).anySatisfy(m -> assertThat(m).contains(group).contains("RECOVERED"));
+      });
     }
   }
 
@@ -204,6 +219,13 @@ class TeacherLoopE2eTest {
       assertThat(rejected.get("lineage").get("gate").get("passed").asBoolean()).isFalse();
       assertThat(incidentEvents(topics.incidents(), 3)).extracting(DriftIncident::state)
           .contains(DriftIncident.State.ADAPTING, DriftIncident.State.FAILED);
+
+      // an operator may retry an ended job: a new job for the same incidents
+      JsonNode retry = fleet.post(teacher, "/api/v1/jobs/" + job.get("jobId").asString() + "/retry", Map.of(), 201);
+      assertThat(retry.get("trigger").asString()).isEqualTo("RETRY");
+      assertThat(retry.get("retryOf").asString()).isEqualTo(job.get("jobId").asString());
+      JsonNode retried = fleet.get(teacher, "/api/v1/jobs/" + retry.get("jobId").asString(), TeacherFleet.TEACHER_TOKEN);
+      assertThat(retried.get("incidents").findValuesAsString("incidentId")).containsExactly(incident);
     }
   }
 
@@ -250,6 +272,16 @@ class TeacherLoopE2eTest {
       fleet.post(teacher, "/api/v1/jobs", Map.of("incidentIds", List.of("inc-never-seen")), 422);
       fleet.post(teacher, "/api/v1/jobs", Map.of(), 400);
       assertThat(fleet.get(teacher, "/api/v1/jobs", TeacherFleet.TEACHER_TOKEN).get("items")).isEmpty();
+      // a viewer reads but cannot trigger
+      assertThat(fleet.status(teacher, "/api/v1/jobs", TeacherFleet.TEACHER_VIEWER)).isEqualTo(200);
+      fleet.post(teacher, "/api/v1/jobs", Map.of("deviceIds", List.of("dev-manual")), TeacherFleet.TEACHER_VIEWER, 403);
+      assertThat(fleet.get(teacher, "/api/v1/jobs", TeacherFleet.TEACHER_TOKEN).get("items")).isEmpty();
+      // an operator triggers a job for a device by hand; a job that has not ended cannot be retried
+      JsonNode manual = fleet.post(teacher, "/api/v1/jobs", Map.of("deviceIds", List.of("dev-manual")), 201);
+      assertThat(manual.get("trigger").asString()).isEqualTo("MANUAL");
+      assertThat(manual.get("state").asString()).isEqualTo("QUEUED");
+      fleet.post(teacher, "/api/v1/jobs/" + manual.get("jobId").asString() + "/retry", Map.of(), 409);
+      assertThat(fleet.get(teacher, "/api/v1/jobs", TeacherFleet.TEACHER_TOKEN).get("items")).hasSize(1);
     }
   }
 }
