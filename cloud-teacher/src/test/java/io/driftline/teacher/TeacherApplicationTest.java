@@ -33,4 +33,12 @@ class TeacherApplicationTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"status\":\"UP\"");
   }
+
+  @Test
+  void exposesTheJobQueueDepthToPrometheus() throws Exception {
+    HttpResponse<String> response = HttpProbe.get(port, "/actuator/prometheus");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("driftline_teacher_jobs_queued").contains("driftline_teacher_jobs_running");
+  }
 }

@@ -242,6 +242,15 @@ final class TeacherFleet implements AutoCloseable {
     return call(service, HttpRequest.newBuilder(uri(service, path)).GET(), token, 200);
   }
 
+  byte[] bytes(ServiceProcess service, String path, String token) throws Exception {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri(service, path)).header("Authorization", "Bearer " + token)
+        .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new AssertionError(path + " answered " + r.statusCode());
+    }
+    return r.body();
+  }
+
   int status(ServiceProcess service, String path, String token) throws Exception {
     return http.send(HttpRequest.newBuilder(uri(service, path)).header("Authorization", "Bearer " + token).GET().build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();

@@ -166,6 +166,15 @@ class TeacherLoopE2eTest {
         assertThat(lineage.get("gate").get("passed").asBoolean()).isTrue();
         assertThat(lineage.get("sampleIds").size()).isGreaterThan(0);
         lineage.get("sampleIds").forEach(s -> assertThat(ids).contains(s.asString()));
+        // what the devices download: signed by the registry, with a compact lineage naming the job
+        java.security.PublicKey registryKey = io.driftline.core.bundle.Ed25519Keys.parsePublicKey(
+            fleet.get(fleet.registry, "/api/v1/signing-key", TeacherFleet.OPERATOR).get("pem").asString());
+        io.driftline.core.bundle.Bundle shipped = io.driftline.core.bundle.BundleCodec.decode(fleet.bytes(fleet.registry,
+            "/api/v1/artefacts/" + version.get("signedDigest").asString(), TeacherFleet.OPERATOR), registryKey);
+        assertThat(shipped.metadata().bundleId()).isEqualTo(v.get("bundleModel").asString());
+        assertThat(shipped.metadata().version()).isEqualTo(v.get("bundleVersion").asLong());
+        assertThat(shipped.metadata().lineage()).containsEntry("job.id", job.get("jobId").asString())
+            .doesNotContainKeys("samples.train", "samples.heldOut");
       }
       assertThat(fleet.status(fleet.registry, "/api/v1/devices/" + bystander + "/desired-state", TeacherFleet.OPERATOR))
           .isEqualTo(404);
@@ -187,6 +196,23 @@ class TeacherLoopE2eTest {
         now.get("history").forEach(h -> history.add(h.get("message").asString()));
         assertThat(history).anySatisfy(m -> assertThat(m).contains(group).contains("RECOVERED"));
       });
+
+      // a second drift (darkness) on one of the devices: its new bundle carries the fog domain on
+      String night = "inc-" + UUID.randomUUID();
+      List<Image> dark = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        dark.add(CorruptionFamily.DARKEN.apply(test.image(300 + i), 4, 29, 300 + i));
+      }
+      fleet.send(topics.samples(), TeacherFleet.samples(phoneA, dark, 200));
+      fleet.send(topics.incidents(), List.of(TeacherFleet.opened(night, phoneA, night, 200)));
+      JsonNode second = awaitJob(teacher, night, "PUBLISHED", "REJECTED", "FAILED");
+      assertThat(second.get("carriedDomains").toString()).as(second.toString()).contains(group).contains(jobId);
+      JsonNode phoneVariant = second.get("variants").get(0);
+      assertThat(phoneVariant.get("devices").toString()).contains(phoneA);
+      JsonNode trained = fleet.get(fleet.registry, "/api/v1/models/" + phoneVariant.get("bundleModel").asString()
+          + "/versions/" + phoneVariant.get("bundleVersion").asLong(), TeacherFleet.OPERATOR);
+      assertThat(trained.get("lineage").get("hyperParameters").get("samples.domains").asString())
+          .contains(night).contains(group);
     }
   }
 
@@ -240,7 +266,8 @@ class TeacherLoopE2eTest {
         List.of("--driftline.teacher.pipeline.prompt-steps=1500"))) {
       fleet.send(topics.samples(), TeacherFleet.samples(device, foggy(60, 600), 70));
       fleet.send(topics.incidents(), List.of(TeacherFleet.opened(incident, device, incident, 70)));
-      awaitJob(first, incident, "TRAINING", "GATING");
+      JsonNode running = awaitJob(first, incident, "TRAINING", "GATING", "PUBLISHED", "REJECTED", "FAILED");
+      assertThat(running.get("state").asString()).as(running.toString()).isIn("TRAINING", "GATING");
       first.kill();
     }
     try (ServiceProcess second = fleet.teacher("teacher-crash-2", db, topics.samples(), topics.incidents(), List.of())) {

@@ -109,6 +109,7 @@ class JobResource {
     sampleView.put("items", samples);
     out.put("samples", sampleView);
     out.put("labels", job.summary().getOrDefault("labels", Map.of()));
+    out.put("carriedDomains", job.summary().getOrDefault("carriedDomains", Map.of()));
     out.put("variants", jobs.variants(jobId));
     List<JobTransition> history = jobs.transitions(jobId);
     out.put("timings", timings(history, job));

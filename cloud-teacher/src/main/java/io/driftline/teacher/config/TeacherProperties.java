@@ -96,6 +96,9 @@ public record TeacherProperties(
    *     starts with what it has, if that is enough for the pipeline (2 per domain), else fails
    * @param maxSamplesPerDevice newest samples taken from one device, so a chatty device cannot crowd
    *     out the rest of its cohort
+   * @param carriedDomains how many domains of earlier published jobs for the same devices a new
+   *     bundle carries on (their retained samples train them again), so that a device does not
+   *     forget a domain when it gets a bundle for another; 0 ships only the job's own domain
    * @param maxAttempts runs of one job before it fails (a crashed run counts)
    * @param staleAfter a running job whose heartbeat is older than this is taken over (its worker
    *     died)
@@ -108,6 +111,7 @@ public record TeacherProperties(
       @DefaultValue("20") int minSamples,
       @DefaultValue("30s") Duration collectFor,
       @DefaultValue("500") int maxSamplesPerDevice,
+      @DefaultValue("3") int carriedDomains,
       @DefaultValue("3") int maxAttempts,
       @DefaultValue("60s") Duration staleAfter,
       @DefaultValue("500ms") Duration poll) {}

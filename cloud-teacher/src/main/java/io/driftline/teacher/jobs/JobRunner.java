@@ -166,6 +166,7 @@ public class JobRunner {
     classes.keySet().forEach(c -> byStudent.computeIfAbsent(c.student(), s -> new ArrayList<>()).add(c));
     List<JobSample> recorded = new ArrayList<>();
     Map<String, Object> labels = new LinkedHashMap<>();
+    Map<String, Object> carriedDomains = new LinkedHashMap<>();
     for (Map.Entry<String, List<VariantClass>> student : byStudent.entrySet()) {
       List<StoredSample> studentSamples = new ArrayList<>();
       Set<String> studentDevices = new LinkedHashSet<>();
@@ -179,10 +180,12 @@ public class JobRunner {
         }
         continue;
       }
-      adaptStudent(job, owner, student.getKey(), student.getValue(), classes, studentSamples, previous, recorded, labels);
+      adaptStudent(job, owner, student.getKey(), student.getValue(), classes, studentSamples, previous, recorded, labels,
+          carriedDomains);
     }
     jobs.saveSamples(jobId, recorded);
     summary.put("labels", labels);
+    summary.put("carriedDomains", carriedDomains);
     jobs.saveSummary(jobId, owner, summary);
 
     List<JobVariant> variants = jobs.variants(jobId);
@@ -255,13 +258,21 @@ public class JobRunner {
 
   private void adaptStudent(Job job, String owner, String studentRef, List<VariantClass> studentClasses,
       Map<VariantClass, List<String>> classes, List<StoredSample> studentSamples, Map<String, JobVariant> previous,
-      List<JobSample> recorded, Map<String, Object> labels) throws FleetCallException {
+      List<JobSample> recorded, Map<String, Object> labels, Map<String, Object> carriedDomains) throws FleetCallException {
     String jobId = job.jobId();
     TeacherModels.Loaded student = models.model(studentRef);
     TeacherModels.Loaded teacher = models.model(models.teacherRef());
     String domain = domainOf(job.cohortKey());
-    List<UploadedSample> uploads = studentSamples.stream()
-        .map(s -> new UploadedSample(s.sampleId(), domain, s.image())).toList();
+    List<UploadedSample> uploads = new ArrayList<>(studentSamples.stream()
+        .map(s -> new UploadedSample(s.sampleId(), domain, s.image())).toList());
+    Map<String, String> deviceOfSample = new LinkedHashMap<>();
+    studentSamples.forEach(s -> deviceOfSample.put(s.sampleId(), s.deviceId()));
+    Map<String, Object> carried = carryEarlierDomains(jobId, studentRef, studentClasses, classes, domain, uploads,
+        deviceOfSample);
+    if (!carried.isEmpty()) {
+      carriedDomains.put(studentRef, carried);
+      jobs.note(jobId, owner, "carrying on " + carried.size() + " earlier domain(s) of its devices: " + carried);
+    }
 
     // reserve the next version of each class's bundle model (checked again when registering)
     List<Variant> variants = new ArrayList<>();
@@ -279,8 +290,6 @@ public class JobRunner {
     List<AdaptationResult> results = pipeline.adaptVariants(new AdaptationRequest(variants.get(0).bundleId(),
         variants.get(0).version(), uploads, models.source()), variants);
 
-    Map<String, String> deviceOfSample = new LinkedHashMap<>();
-    studentSamples.forEach(s -> deviceOfSample.put(s.sampleId(), s.deviceId()));
     AdaptationResult first = results.get(0);
     Map<String, PseudoLabel> teacherLabels = first.labels();
     first.trainingSampleIds().forEach(id -> recorded.add(sample(id, deviceOfSample.get(id), "TRAIN", teacherLabels.get(id))));
@@ -294,7 +303,7 @@ public class JobRunner {
       if (before != null && (before.status().equals("ROLLED_OUT"))) {
         continue; // a crashed run got this far already
       }
-      publishVariant(job, owner, c, classes.get(c), result, before, studentRef, teacher.ref());
+      publishVariant(job, owner, c, classes.get(c), result, before, studentRef, teacher.ref(), domain);
     }
   }
 
@@ -317,6 +326,38 @@ public class JobRunner {
     out.put("meanConfidence", labels.isEmpty() ? 0 : confidence / labels.size());
     out.put("classes", classes);
     return out;
+  }
+
+  /**
+   * Adds the retained samples of the domains earlier published jobs rolled out to this student's
+   * devices, each as its own domain, so the new bundle keeps them (devices install a bundle's domains
+   * as a whole set). A domain whose samples retention has deleted (fewer than 2 left) drops out.
+   *
+   * @return samples per carried domain, with the job it came from
+   */
+  private Map<String, Object> carryEarlierDomains(String jobId, String studentRef, List<VariantClass> studentClasses,
+      Map<VariantClass, List<String>> classes, String domain, List<UploadedSample> uploads,
+      Map<String, String> deviceOfSample) {
+    Set<String> devices = new LinkedHashSet<>();
+    studentClasses.forEach(c -> devices.addAll(classes.get(c)));
+    Map<String, Object> carried = new LinkedHashMap<>();
+    for (JobStore.PublishedDomain earlier : jobs.publishedDomains(studentRef, devices, jobId, properties.jobs().carriedDomains())) {
+      String earlierDomain = domainOf(earlier.cohortKey());
+      if (earlierDomain.equals(domain) || carried.containsKey(earlierDomain)) {
+        continue; // the same drift again: this job's own samples are newer
+      }
+      List<StoredSample> kept = samples.findAll(earlier.sampleIds()).stream()
+          .filter(s -> !deviceOfSample.containsKey(s.sampleId())).toList();
+      if (kept.size() < 2) {
+        continue;
+      }
+      for (StoredSample s : kept) {
+        uploads.add(new UploadedSample(s.sampleId(), earlierDomain, s.image()));
+        deviceOfSample.put(s.sampleId(), s.deviceId());
+      }
+      carried.put(earlierDomain, Map.of("fromJob", earlier.jobId(), "samples", kept.size()));
+    }
+    return carried;
   }
 
   private void progress(String jobId, String owner, String line) {
@@ -350,12 +391,20 @@ public class JobRunner {
   }
 
   private void publishVariant(Job job, String owner, VariantClass c, List<String> devices, AdaptationResult result,
-      @Nullable JobVariant before, String studentRef, String teacherRef) throws FleetCallException {
+      @Nullable JobVariant before, String studentRef, String teacherRef, String ownDomain) throws FleetCallException {
     String jobId = job.jobId();
     Map<String, Object> gate = gateFigures(result.gate());
+    // carried domains alone make no new bundle: the job's own domain must pass for its incidents to be served
+    boolean ownDomainShips = result.ships()
+        && List.of(result.lineage().getOrDefault("gate.domains.shipped", "").split(",")).contains(ownDomain);
+    if (result.ships() && !ownDomainShips) {
+      gate.put("decision", "reject");
+      gate.put("reason", "the job's own domain " + ownDomain + " did not pass (carried domains alone make no new bundle): "
+          + result.gate().reason());
+    }
     long bytes = result.candidate().adaptors().stream().mapToLong(d -> d.adaptor().byteSize()).sum();
     String model = c.bundleModel();
-    if (!result.ships()) {
+    if (!ownDomainShips) {
       // recorded in the registry too, as a REJECTED version with its figures: kept for the record, never rolled out
       Registered rejected;
       if (before != null && before.status().equals("REJECTED") && before.bundleVersion() != null) {
@@ -367,7 +416,7 @@ public class JobRunner {
       jobs.saveVariant(jobId, new JobVariant(c.key(), c.student(), c.precision().name(), c.maxBytes(), c.maxMacs(),
           devices, "REJECTED", model, rejected.version(), rejected.digest(), bytes, null, gate));
       jobs.note(jobId, owner, "variant " + c.key() + " rejected by the gate, recorded as " + model + ":"
-          + rejected.version() + ": " + result.gate().reason());
+          + rejected.version() + ": " + gate.get("reason"));
       return;
     }
     long version;
@@ -414,10 +463,11 @@ public class JobRunner {
     }
     Bundle candidate = result.candidate();
     long version = candidate.metadata().version();
+    Map<String, String> bundleLineage = deviceLineage(job, c, candidate.metadata().lineage());
     for (int attempt = 0; attempt < 5; attempt++) {
       BundleMetadata m = candidate.metadata();
-      Bundle numbered = version == m.version() ? candidate
-          : candidate.withMetadata(new BundleMetadata(model, version, m.studentModelId(), m.studentDigest(), m.createdAt(), m.lineage()));
+      Bundle numbered = candidate.withMetadata(
+          new BundleMetadata(model, version, m.studentModelId(), m.studentDigest(), m.createdAt(), bundleLineage));
       byte[] encoded = BundleCodec.encode(numbered, models.signingKey().getPrivate());
       String digest = registry.upload(BUNDLE_MEDIA_TYPE, encoded);
       jobs.saveVariant(jobId, new JobVariant(c.key(), c.student(), c.precision().name(), c.maxBytes(), c.maxMacs(),
@@ -431,6 +481,24 @@ public class JobRunner {
       version = nextVersion(c); // another producer took the number; take the next one and sign again
     }
     throw new IllegalStateException("could not register a version of " + model + " after 5 attempts (versions race)");
+  }
+
+  /**
+   * The lineage a device gets inside the bundle: the pipeline's, without the lists of sample ids
+   * (400 ids are 15 KB, more than the rest of a bundle; the registry's lineage keeps them) and with
+   * the job, so the device side can name where its bundle came from.
+   */
+  static Map<String, String> deviceLineage(Job job, VariantClass c, Map<String, String> pipelineLineage) {
+    Map<String, String> out = new TreeMap<>();
+    pipelineLineage.forEach((k, v) -> {
+      if (!k.equals("samples.train") && !k.equals("samples.heldOut")) {
+        out.put(k, v);
+      }
+    });
+    out.put("job.id", job.jobId());
+    out.put("job.cohort", job.cohortKey());
+    out.put("job.variant", c.key());
+    return out;
   }
 
   private Map<String, Object> lineage(Job job, VariantClass c, AdaptationResult result, String studentRef,
@@ -455,7 +523,7 @@ public class JobRunner {
     lineage.put("incidentId", jobIncidents.isEmpty() ? job.cohortKey() : jobIncidents.get(0).incidentId());
     lineage.put("hyperParameters", hyper);
     Map<String, Object> registryGate = new LinkedHashMap<>(gate);
-    registryGate.put("passed", result.ships());
+    registryGate.put("passed", "ship".equals(gate.get("decision")));
     lineage.put("gate", registryGate);
     lineage.put("codeVersion", result.lineage().getOrDefault("code.version", "unknown"));
     return lineage;

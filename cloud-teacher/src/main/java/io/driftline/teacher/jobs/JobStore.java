@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -311,6 +312,38 @@ public class JobStore {
         .param(jobId)
         .query((rs, n) -> new JobIncident(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant()))
         .list();
+  }
+
+  /**
+   * A domain an earlier job published: its cohort and the samples it trained and gated on.
+   *
+   * @param jobId the earlier job
+   * @param cohortKey its cohort (the domain's name)
+   * @param sampleIds its samples
+   */
+  public record PublishedDomain(String jobId, String cohortKey, List<String> sampleIds) {}
+
+  /**
+   * The domains of the newest published jobs that rolled a bundle of {@code student} out to any of
+   * {@code devices}, newest first, other than {@code exceptJobId}'s.
+   */
+  public List<PublishedDomain> publishedDomains(String student, Collection<String> devices, String exceptJobId, int limit) {
+    if (limit <= 0 || devices.isEmpty()) {
+      return List.of();
+    }
+    List<Map<String, Object>> rows = jdbc.sql("select j.job_id, j.cohort_key from jobs j where j.state = 'PUBLISHED'"
+            + " and j.job_id <> ? and exists (select 1 from job_variants v where v.job_id = j.job_id"
+            + " and v.status = 'ROLLED_OUT' and v.student = ? and v.devices && cast(? as text[]))"
+            + " order by j.finished_at desc, j.job_id limit ?")
+        .params(exceptJobId, student, devices.toArray(String[]::new), limit).query().listOfRows();
+    List<PublishedDomain> out = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      String jobId = (String) row.get("job_id");
+      List<String> ids = jdbc.sql("select sample_id from job_samples where job_id = ? order by sample_id")
+          .param(jobId).query(String.class).list();
+      out.add(new PublishedDomain(jobId, (String) row.get("cohort_key"), ids));
+    }
+    return out;
   }
 
   /** Replaces the samples recorded for a job's current run. */

@@ -185,4 +185,31 @@ class JobStoreTest {
     assertThatThrownBy(() -> jobs.page(null, "not-a-cursor", 2)).isInstanceOf(IllegalArgumentException.class);
     assertThat(jobs.page(JobState.PUBLISHED, null, 10).items()).isEmpty();
   }
+
+  @Test
+  void publishedDomainsAreThoseRolledOutToTheDevicesOfTheStudent() {
+    String fog = publish("group-fog", "dev-1", "student-small:1", List.of("s-fog-1", "s-fog-2"));
+    publish("group-other-student", "dev-1", "student-nano:1", List.of("s-nano"));
+    publish("group-other-device", "dev-9", "student-small:1", List.of("s-other"));
+    String current = jobs.enqueue("group-night", incident("inc-night", "dev-1")).job().jobId();
+
+    List<JobStore.PublishedDomain> domains = jobs.publishedDomains("student-small:1", List.of("dev-1", "dev-2"), current, 3);
+
+    assertThat(domains).singleElement().satisfies(d -> {
+      assertThat(d.jobId()).isEqualTo(fog);
+      assertThat(d.cohortKey()).isEqualTo("group-fog");
+      assertThat(d.sampleIds()).containsExactly("s-fog-1", "s-fog-2");
+    });
+    assertThat(jobs.publishedDomains("student-small:1", List.of("dev-1"), current, 0)).isEmpty();
+  }
+
+  private String publish(String cohort, String device, String student, List<String> sampleIds) {
+    String jobId = jobs.enqueue(cohort, incident("inc-" + cohort, device)).job().jobId();
+    jobs.claim(jobId, "w1");
+    jobs.saveSamples(jobId, sampleIds.stream().map(id -> new JobSample(id, device, "TRAIN", 1, 0.9f)).toList());
+    jobs.saveVariant(jobId, new JobVariant(student + "/FP32/unbudgeted", student, "FP32", null, null, List.of(device),
+        "ROLLED_OUT", "adapt.x", 1L, "sha256:x", 100L, "1", Map.of()));
+    jobs.finish(jobId, "w1", JobState.PUBLISHED, "done");
+    return jobId;
+  }
 }
