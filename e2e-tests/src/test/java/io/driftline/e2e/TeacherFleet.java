@@ -183,6 +183,9 @@ final class TeacherFleet implements AutoCloseable {
         "--driftline.teacher.intake.samples-topic=" + samplesTopic,
         "--driftline.teacher.intake.incidents-topic=" + incidentsTopic,
         "--driftline.teacher.intake.partitions=2",
+        // a consumer group per teacher database: teachers of other tests never join its rebalances,
+        // and a restarted teacher (same database) resumes its predecessor's offsets
+        "--driftline.teacher.intake.group-id=teacher-" + db.name(),
         "--driftline.teacher.registry.url=" + registry.url(),
         "--driftline.teacher.registry.token=" + OPERATOR,
         "--driftline.teacher.catalog.url=" + catalog.url(),
