@@ -33,7 +33,7 @@ class IncidentIntake {
     this.meters = meters;
   }
 
-  @KafkaListener(id = "teacher-incidents", topics = "${driftline.teacher.intake.incidents-topic:drift.incidents}",
+  @KafkaListener(id = IncidentListener.CONTAINER_ID, topics = "${driftline.teacher.intake.incidents-topic:drift.incidents}",
       groupId = "${driftline.teacher.intake.group-id:cloud-teacher}", containerFactory = "incidentsListenerFactory",
       autoStartup = "${driftline.teacher.intake.auto-startup:true}")
   void onIncident(ConsumerRecord<String, @Nullable DriftIncident> record) {

@@ -6,6 +6,9 @@ package io.driftline.teacher.intake;
  */
 public interface IncidentListener {
 
+  /** The id of the listener container that consumes {@code drift.incidents} (to pause it, for example). */
+  String CONTAINER_ID = "teacher-incidents";
+
   /**
    * Handles one committed change; an exception is logged and does not undo or repeat the change.
    */

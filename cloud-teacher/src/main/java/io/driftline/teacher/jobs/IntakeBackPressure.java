@@ -1,6 +1,7 @@
 package io.driftline.teacher.jobs;
 
 import io.driftline.teacher.config.TeacherProperties;
+import io.driftline.teacher.intake.IncidentListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +16,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class IntakeBackPressure {
-
-  /** The id of the incident listener container that back-pressure pauses. */
-  public static final String INCIDENT_LISTENER_ID = "teacher-incidents";
 
   private static final Logger LOG = LoggerFactory.getLogger(IntakeBackPressure.class);
 
@@ -38,10 +36,14 @@ public class IntakeBackPressure {
     return paused.get();
   }
 
-  /** Pauses or resumes incident intake according to the queue depth. */
+  /** Pauses or resumes incident intake according to the queue depth, read now. */
   public void check() {
-    long depth = jobs.queuedCount();
-    MessageListenerContainer container = listeners.getListenerContainer(INCIDENT_LISTENER_ID);
+    check(jobs.queuedCount());
+  }
+
+  /** Pauses or resumes incident intake according to a queue depth just measured. */
+  public void check(long depth) {
+    MessageListenerContainer container = listeners.getListenerContainer(IncidentListener.CONTAINER_ID);
     if (depth >= maxQueued && paused.compareAndSet(false, true)) {
       LOG.warn("{} jobs queued (max {}): pausing incident intake", depth, maxQueued);
       if (container != null) {

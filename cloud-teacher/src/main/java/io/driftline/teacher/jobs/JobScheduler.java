@@ -117,8 +117,9 @@ public class JobScheduler {
         LOG.warn("recovered {} job(s) whose worker stopped: {}", recovered.size(), recovered);
         recovered.forEach(id -> jobs.find(id).filter(j -> j.state() == JobState.FAILED).ifPresent(j -> endFailedIncidents(id)));
       }
-      queued.set(jobs.queuedCount());
-      backPressure.check();
+      long depth = jobs.queuedCount();
+      queued.set(depth);
+      backPressure.check(depth);
     } catch (RuntimeException e) {
       LOG.warn("job housekeeping failed: {}", e.toString());
     }

@@ -3,6 +3,7 @@ package io.driftline.teacher.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftline.teacher.TeacherTestProperties;
+import io.driftline.teacher.intake.IncidentListener;
 import io.driftline.testsupport.RealPostgres;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class IntakeBackPressureTest {
 
   @Test
   void aFullQueuePausesIncidentIntakeUntilItDrainsBelowThreeQuarters() {
-    MessageListenerContainer incidents = listeners.getListenerContainer(IntakeBackPressure.INCIDENT_LISTENER_ID);
+    MessageListenerContainer incidents = listeners.getListenerContainer(IncidentListener.CONTAINER_ID);
     assertThat(incidents).isNotNull();
     String[] queued = new String[4];
     for (int i = 0; i < 4; i++) {
