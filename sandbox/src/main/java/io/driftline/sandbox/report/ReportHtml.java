@@ -64,8 +64,10 @@ final class ReportHtml {
       .cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
       .card{border:1px solid #ddd;border-radius:6px;padding:6px 12px;min-width:170px}
       .card b{display:block;font-size:18px}
+      .scroll{overflow-x:auto}
       table{border-collapse:collapse;font-size:12px;margin:6px 0}
-      th,td{border-bottom:1px solid #e0e0e0;padding:3px 7px;text-align:right;vertical-align:top}
+      th,td{border-bottom:1px solid #e0e0e0;padding:3px 6px;text-align:right;vertical-align:top}
+      td{white-space:nowrap}
       th{background:#fafafa}
       .l{text-align:left}
       tfoot td{font-weight:bold;border-top:2px solid #bbb}
@@ -73,9 +75,10 @@ final class ReportHtml {
       .pos{color:#2e7d32}
       .neg{color:#c62828}
       .legend{list-style:none;padding:0;margin:4px 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px}
-      .swatch{display:inline-block;width:16px;height:10px;margin-right:5px;vertical-align:middle;border-radius:2px}
-      .dashed{border-top:2px dashed #9e9e9e;height:0;border-radius:0}
-      .solid{height:0;border-top:3px solid;border-radius:0}
+      .swatch{display:inline-block;width:16px;height:10px;margin-right:5px;vertical-align:middle;border-radius:2px;\
+      box-shadow:inset 0 0 0 1px rgba(0,0,0,0.12)}
+      .dashed{border-top:2px dashed #9e9e9e;height:0;border-radius:0;box-shadow:none}
+      .solid{height:0;border-top:3px solid;border-radius:0;box-shadow:none}
       .device{border-top:1px solid #eee}
       .warn{color:#c62828}
       """;
@@ -228,9 +231,9 @@ final class ReportHtml {
     }
     h.append(svg).append('\n');
     h.append("<p class=\"meta\">").append(report.incidents().isEmpty() ? "Incidents: none. "
-        : report.incidents().size() + " incidents (red triangles, at opening). ")
+        : count(report.incidents().size(), "incident") + " (red triangles, at opening). ")
         .append(report.adaptations().isEmpty() ? "Adaptations: none."
-            : report.adaptations().size() + " adaptations (purple diamonds, when the bundle became active).")
+            : count(report.adaptations().size(), "adaptation") + " (purple diamonds, when the bundle became active).")
         .append("</p>\n");
     domainLegend(h, null);
     h.append("</section>\n");
@@ -308,38 +311,42 @@ final class ReportHtml {
       return;
     }
     h.append("<p>Drifted = windows whose domain is not clean. Gain = adapted minus shadow accuracy, in points.</p>\n")
-        .append("<table>\n<thead><tr><th class=\"l\">device</th><th class=\"l\">class</th><th class=\"l\">student</th>")
-        .append("<th class=\"l\">precisions</th><th>adaptor budget</th><th>frames</th><th>drifted frames</th>")
-        .append("<th>drifted: adapted</th><th>drifted: shadow</th><th>drifted: gain</th><th>all: adapted</th>")
-        .append("<th>all: shadow</th><th>all: gain</th><th>incidents</th><th>adaptations</th><th>median latency</th>")
-        .append("<th>bytes up</th><th>bytes down</th><th>samples up</th><th class=\"l\">reported / desired bundle</th>")
-        .append("</tr></thead>\n<tbody>\n");
+        .append("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">device</th><th class=\"l\">class<br/>student</th>")
+        .append("<th class=\"l\">precisions<br/>adaptor budget</th><th>frames<br/>(drifted)</th>")
+        .append("<th>drifted:<br/>adapted</th><th>drifted:<br/>shadow</th><th>drifted:<br/>gain</th>")
+        .append("<th>all:<br/>adapted</th><th>all:<br/>shadow</th><th>all:<br/>gain</th><th>incidents</th>")
+        .append("<th>adaptations</th><th>median<br/>latency</th><th>bytes up<br/>(samples)</th><th>bytes<br/>down</th>")
+        .append("<th class=\"l\">bundle reported<br/>desired</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < report.devices().size(); i++) {
       DeviceRun device = report.devices().get(i);
       Figures f = summary.devices().get(i);
-      h.append("<tr><td class=\"l\"><a href=\"#device-").append(i).append("\" title=\"")
-          .append(escape(device.deviceId())).append("\">").append(escape(label(device))).append("</a></td>")
-          .append(cell(device.deviceClass(), true)).append(cell(device.student(), true))
-          .append(cell(String.join(", ", device.precisions()), true)).append(cell(bytes(device.adaptorBudgetBytes()), false));
+      h.append("<tr><td class=\"l\"><a href=\"#device-").append(i).append("\">").append(escape(label(device)))
+          .append("</a><br/><span class=\"meta\">").append(escape(device.deviceId())).append("</span></td>")
+          .append(twoLines(device.deviceClass(), device.student(), ""))
+          .append(twoLines(String.join(", ", device.precisions()), bytes(device.adaptorBudgetBytes()), ""));
       figureCells(h, f);
       String reported = Objects.requireNonNullElse(device.reportedBundle(), "none");
       String desired = Objects.requireNonNullElse(device.desiredBundle(), "none");
-      h.append("<td class=\"l").append(reported.equals(desired) ? "" : " warn").append("\">").append(escape(reported))
-          .append(" / ").append(escape(desired)).append("</td></tr>\n");
+      h.append(twoLines(reported, desired, reported.equals(desired) ? "" : " warn")).append("</tr>\n");
     }
-    h.append("</tbody>\n<tfoot><tr><td class=\"l\">fleet</td><td></td><td></td><td></td><td></td>");
+    h.append("</tbody>\n<tfoot><tr><td class=\"l\">fleet</td><td></td><td></td>");
     figureCells(h, summary.fleet());
-    h.append("<td></td></tr></tfoot>\n</table>\n</section>\n");
+    h.append("<td></td></tr></tfoot>\n</table></div>\n</section>\n");
+  }
+
+  private static String twoLines(String first, String second, String css) {
+    return "<td class=\"l" + css + "\">" + escape(first) + "<br/>" + escape(second) + "</td>";
   }
 
   private static void figureCells(StringBuilder h, Figures f) {
-    h.append(cell(String.valueOf(f.frames()), false)).append(cell(String.valueOf(f.driftedFrames()), false))
+    h.append(cell(f.frames() + " (" + f.driftedFrames() + ")", false))
         .append(cell(pct(f.driftedAccuracyAdapted()), false)).append(cell(pct(f.driftedAccuracyShadow()), false))
         .append(gainCell(f.driftedGainPoints())).append(cell(pct(f.accuracyAdapted()), false))
         .append(cell(pct(f.accuracyShadow()), false)).append(gainCell(f.gainPoints()))
         .append(cell(String.valueOf(f.incidents()), false)).append(cell(String.valueOf(f.adaptations()), false))
-        .append(cell(seconds(f.medianLatencySeconds()), false)).append(cell(bytes(f.bytesUploaded()), false))
-        .append(cell(bytes(f.bytesDownloaded()), false)).append(cell(String.valueOf(f.samplesUploaded()), false));
+        .append(cell(seconds(f.medianLatencySeconds()), false))
+        .append(cell(bytes(f.bytesUploaded()) + " (" + f.samplesUploaded() + ")", false))
+        .append(cell(bytes(f.bytesDownloaded()), false));
   }
 
   private static String cell(String text, boolean left) {
@@ -511,8 +518,8 @@ final class ReportHtml {
         .append(escape(pct(f.driftedAccuracyAdapted()))).append(" adapted vs ").append(escape(pct(f.driftedAccuracyShadow())))
         .append(" shadow (").append(escape(points(f.driftedGainPoints()))).append(" points); all windows: ")
         .append(escape(pct(f.accuracyAdapted()))).append(" vs ").append(escape(pct(f.accuracyShadow()))).append(" (")
-        .append(escape(points(f.gainPoints()))).append(" points). ").append(f.incidents()).append(" incidents, ")
-        .append(f.adaptations()).append(" adaptations, ").append(escape(bytes(device.bytesUploaded())))
+        .append(escape(points(f.gainPoints()))).append(" points). ").append(count(f.incidents(), "incident")).append(", ")
+        .append(count(f.adaptations(), "adaptation")).append(", ").append(escape(bytes(device.bytesUploaded())))
         .append(" up, ").append(escape(bytes(device.bytesDownloaded()))).append(" down.</p>\n");
 
     double top = 18;
@@ -589,8 +596,8 @@ final class ReportHtml {
     }
     h.append(svg).append('\n');
     domainLegend(h, device);
-    h.append("<p class=\"meta\">").append(incidents.isEmpty() ? "Incidents: none." : incidents.size()
-        + " incidents: red triangle when opened, green when recovered (brown when it ended otherwise), shaded while open.")
+    h.append("<p class=\"meta\">").append(incidents.isEmpty() ? "Incidents: none." : count(incidents.size(), "incident")
+        + ": red triangle when opened, green when recovered (brown when it ended otherwise), shaded while open.")
         .append("</p>\n</section>\n");
   }
 
@@ -784,6 +791,11 @@ final class ReportHtml {
 
   private static String bundleName(@Nullable String bundle) {
     return bundle == null ? "bare student" : bundle;
+  }
+
+  /** {@code n} and the noun, plural unless {@code n} is 1. */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   static String shorten(String text, int max) {
