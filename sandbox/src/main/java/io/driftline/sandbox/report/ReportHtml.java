@@ -223,7 +223,8 @@ final class ReportHtml {
         svg.circle(time.at(mid), y.at((double) b.adapted / b.frames), 2.6, "fill=\"" + ADAPTED + "\"", title);
       }
       svg.rect(time.at(b.from), stripTop, time.at(Math.min(b.to, runSeconds)) - time.at(b.from), 12,
-          "fill=\"" + DRIFTED + "\" fill-opacity=\"" + Svg.num(0.05 + 0.85 * b.drifted / b.frames) + "\"", title);
+          "shape-rendering=\"crispEdges\" fill=\"" + DRIFTED + "\" fill-opacity=\""
+              + Svg.num(0.05 + 0.85 * b.drifted / b.frames) + "\"", title);
     }
     timeAxis(svg, stripTop + 14);
     if (buckets.stream().allMatch(b -> b.frames == 0)) {
@@ -311,7 +312,8 @@ final class ReportHtml {
       return;
     }
     h.append("<p>Drifted = windows whose domain is not clean. Gain = adapted minus shadow accuracy, in points.</p>\n")
-        .append("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">device</th><th class=\"l\">class<br/>student</th>")
+        .append("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">device</th>")
+        .append("<th class=\"l\">class<br/>student</th>")
         .append("<th class=\"l\">precisions<br/>adaptor budget</th><th>frames<br/>(drifted)</th>")
         .append("<th>drifted:<br/>adapted</th><th>drifted:<br/>shadow</th><th>drifted:<br/>gain</th>")
         .append("<th>all:<br/>adapted</th><th>all:<br/>shadow</th><th>all:<br/>gain</th><th>incidents</th>")
@@ -320,7 +322,8 @@ final class ReportHtml {
     for (int i = 0; i < report.devices().size(); i++) {
       DeviceRun device = report.devices().get(i);
       Figures f = summary.devices().get(i);
-      h.append("<tr><td class=\"l\"><a href=\"#device-").append(i).append("\">").append(escape(label(device)))
+      h.append("<tr><td class=\"l\"><a href=\"#device-").append(i).append("\" title=\"").append(escape(label(device)))
+          .append("\">").append(escape(shorten(label(device), 28)))
           .append("</a><br/><span class=\"meta\">").append(escape(device.deviceId())).append("</span></td>")
           .append(twoLines(device.deviceClass(), device.student(), ""))
           .append(twoLines(String.join(", ", device.precisions()), bytes(device.adaptorBudgetBytes()), ""));
@@ -394,7 +397,7 @@ final class ReportHtml {
         double latency = Objects.requireNonNull(a.latencySeconds());
         double y = top + i * rowHeight;
         String name = deviceNames.getOrDefault(a.deviceId(), a.deviceId()) + " \u00b7 " + a.bundle();
-        svg.text(left - 8, y + 14, shorten(name, 44), "text-anchor=\"end\"", name);
+        svg.text(left - 8, y + 14, fit(name, left - 12), "text-anchor=\"end\"", name);
         svg.rect(x.at(0), y + 4, x.at(latency) - x.at(0), rowHeight - 8, "fill=\"" + ADAPTATION + "\"", adaptationTitle(a));
         svg.text(x.at(latency) + 4, y + 14, seconds(latency), "");
       }
@@ -443,7 +446,7 @@ final class ReportHtml {
       DeviceRun d = report.devices().get(i);
       double y = top + i * rowHeight;
       String name = label(d);
-      svg.text(LEFT + 52, y + 20, shorten(name, 28), "text-anchor=\"end\"", name + " (" + d.deviceId() + ")");
+      svg.text(LEFT + 52, y + 20, fit(name, LEFT + 40), "text-anchor=\"end\"", name + " (" + d.deviceId() + ")");
       svg.rect(x.at(0), y + 3, x.at(d.bytesUploaded()) - x.at(0), 12, "fill=\"" + UPLOAD + "\"",
           name + ": " + bytes(d.bytesUploaded()) + " uploaded in " + d.samplesUploaded() + " samples");
       svg.text(x.at(d.bytesUploaded()) + 4, y + 13, bytes(d.bytesUploaded()), "");
@@ -474,7 +477,7 @@ final class ReportHtml {
       DeviceRun d = report.devices().get(i);
       double y = top + i * rowHeight;
       String name = label(d);
-      svg.text(LEFT - 8, y + 16, shorten(name, 20), "text-anchor=\"end\"", name + " (" + d.deviceId() + ")");
+      svg.text(LEFT - 8, y + 16, fit(name, LEFT - 12), "text-anchor=\"end\"", name + " (" + d.deviceId() + ")");
       if (d.bundles().isEmpty()) {
         svg.text(LEFT + 4, y + 16, "bundle spans: none", "class=\"none\"");
         continue;
@@ -515,7 +518,8 @@ final class ReportHtml {
         .append("</span></h3>\n<p class=\"meta\">").append(escape(device.deviceClass())).append(", student ")
         .append(escape(device.student())).append(", precisions ").append(escape(String.join(", ", device.precisions())))
         .append(", adaptor budget ").append(escape(bytes(device.adaptorBudgetBytes()))).append(". Drifted windows: ")
-        .append(escape(pct(f.driftedAccuracyAdapted()))).append(" adapted vs ").append(escape(pct(f.driftedAccuracyShadow())))
+        .append(escape(pct(f.driftedAccuracyAdapted()))).append(" adapted vs ")
+        .append(escape(pct(f.driftedAccuracyShadow())))
         .append(" shadow (").append(escape(points(f.driftedGainPoints()))).append(" points); all windows: ")
         .append(escape(pct(f.accuracyAdapted()))).append(" vs ").append(escape(pct(f.accuracyShadow()))).append(" (")
         .append(escape(points(f.gainPoints()))).append(" points). ").append(count(f.incidents(), "incident")).append(", ")
@@ -556,24 +560,38 @@ final class ReportHtml {
       adapted.add(new double[] {w.endSeconds(), w.frames() == 0 ? Double.NaN : w.adaptedAccuracy()});
       shadow.add(new double[] {w.endSeconds(), w.frames() == 0 ? Double.NaN : w.shadowAccuracy()});
     }
-    svg.path(path(shadow, time, y), "fill=\"none\" stroke=\"" + SHADOW + "\" stroke-width=\"1.8\" stroke-dasharray=\"6 4\"");
+    svg.path(path(shadow, time, y),
+        "fill=\"none\" stroke=\"" + SHADOW + "\" stroke-width=\"1.8\" stroke-dasharray=\"6 4\"");
     svg.path(path(adapted, time, y), "fill=\"none\" stroke=\"" + ADAPTED + "\" stroke-width=\"2\"");
     double domainTop = bottom + 8;
     double bundleTop = domainTop + 18;
     svg.text(LEFT - 6, domainTop + 11, "domain", "text-anchor=\"end\"");
     svg.text(LEFT - 6, bundleTop + 11, "bundle", "text-anchor=\"end\"");
     double typical = typicalGap(windows);
+    // consecutive windows of one domain are drawn as one stretch: adjacent thin rectangles would leave seams
+    int runStart = 0;
     for (int i = 0; i < windows.size(); i++) {
       WindowPoint w = windows.get(i);
-      double from = i > 0 ? windows.get(i - 1).endSeconds() : Math.max(0, w.endSeconds() - typical);
-      String title = "window " + w.seq() + ", " + clock(from) + "\u2013" + clock(w.endSeconds()) + ", " + w.domain()
-          + ": adapted " + w.correctAdapted() + "/" + w.frames() + " (" + pct(w.frames() == 0 ? null : w.adaptedAccuracy())
-          + "), shadow " + w.correctShadow() + "/" + w.frames() + " (" + pct(w.frames() == 0 ? null : w.shadowAccuracy())
-          + "), bundle " + bundleName(w.bundle());
-      svg.rect(time.at(from), domainTop, time.at(w.endSeconds()) - time.at(from), 14,
-          "fill=\"" + domainColor(w.domain()) + "\"", title);
+      double from = windowStart(windows, i, typical);
       if (windows.size() <= 150 && w.frames() > 0) {
+        String title = "window " + w.seq() + ", " + clock(from) + "\u2013" + clock(w.endSeconds()) + ", " + w.domain()
+            + ": adapted " + w.correctAdapted() + "/" + w.frames() + " (" + pct(w.adaptedAccuracy()) + "), shadow "
+            + w.correctShadow() + "/" + w.frames() + " (" + pct(w.shadowAccuracy()) + "), bundle " + bundleName(w.bundle());
         svg.circle(time.at(w.endSeconds()), y.at(w.adaptedAccuracy()), 2.4, "fill=\"" + ADAPTED + "\"", title);
+      }
+      boolean last = i + 1 == windows.size() || !windows.get(i + 1).domain().equals(w.domain());
+      if (last) {
+        List<WindowPoint> run = windows.subList(runStart, i + 1);
+        double runFrom = windowStart(windows, runStart, typical);
+        long frames = run.stream().mapToLong(WindowPoint::frames).sum();
+        long adaptedFrames = run.stream().mapToLong(WindowPoint::correctAdapted).sum();
+        long shadowFrames = run.stream().mapToLong(WindowPoint::correctShadow).sum();
+        String title = w.domain() + ", " + clock(runFrom) + "\u2013" + clock(w.endSeconds()) + ", "
+            + count(run.size(), "window") + ": adapted " + pct(frames == 0 ? null : (double) adaptedFrames / frames)
+            + ", shadow " + pct(frames == 0 ? null : (double) shadowFrames / frames) + " over " + frames + " frames";
+        svg.rect(time.at(runFrom), domainTop, time.at(w.endSeconds()) - time.at(runFrom), 14,
+            "fill=\"" + domainColor(w.domain()) + "\"", title);
+        runStart = i + 1;
       }
     }
     if (device.bundles().isEmpty()) {
@@ -681,7 +699,8 @@ final class ReportHtml {
   }
 
   private static List<String[]> lineLegend() {
-    return List.of(new String[] {"solid", ADAPTED, "with adaptation"}, new String[] {"dashed", SHADOW, "shadow (no adaptation)"},
+    return List.of(new String[] {"solid", ADAPTED, "with adaptation"},
+        new String[] {"dashed", SHADOW, "shadow (no adaptation)"},
         new String[] {"swatch", INCIDENT, "incident opened"}, new String[] {"swatch", RECOVERED, "incident recovered"},
         new String[] {"swatch", ADAPTATION, "bundle became active"});
   }
@@ -798,6 +817,11 @@ final class ReportHtml {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
+  /** {@code text}, cut with an ellipsis to fit about {@code pixels} of 11 px plot text. */
+  static String fit(String text, double pixels) {
+    return shorten(text, Math.max(4, (int) (pixels / CHAR_WIDTH)));
+  }
+
   static String shorten(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max - 1) + "\u2026";
   }
@@ -867,6 +891,11 @@ final class ReportHtml {
       seconds = Math.max(seconds, a.activeSeconds());
     }
     return seconds > 0 ? seconds : 1;
+  }
+
+  /** When window {@code i} began: the previous window's end, or a typical window's length before its own end. */
+  private static double windowStart(List<WindowPoint> windows, int i, double typical) {
+    return i > 0 ? windows.get(i - 1).endSeconds() : Math.max(0, windows.get(i).endSeconds() - typical);
   }
 
   private static double typicalGap(List<WindowPoint> windows) {

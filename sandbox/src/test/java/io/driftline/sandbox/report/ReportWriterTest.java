@@ -267,6 +267,7 @@ class ReportWriterTest {
     factory.setNamespaceAware(true);
     factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
     factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(Files.readString(html).getBytes(StandardCharsets.UTF_8)));
+    byte[] bytes = Files.readString(html).getBytes(StandardCharsets.UTF_8);
+    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(bytes));
   }
 }
