@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -63,15 +64,22 @@ public final class ReportWriter {
     return folder.resolve(HTML);
   }
 
-  /** Reads the report from a {@value #JSON} file (the summary is ignored, it is derived). */
+  /** Reads the report from a {@value #JSON} file (the summary is ignored, it is derived) and checks it. */
   public static SandboxReport read(Path jsonFile) throws IOException {
     ObjectNode root = readTree(jsonFile);
     root.remove(SUMMARY);
+    SandboxReport report;
     try {
-      return MAPPER.treeToValue(root, SandboxReport.class);
+      report = MAPPER.treeToValue(root, SandboxReport.class);
     } catch (JacksonException e) {
       throw new IOException(jsonFile + " is not a sandbox report: " + e.getOriginalMessage(), e);
     }
+    try {
+      check(report);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(jsonFile + " is not a consistent sandbox report: " + e.getMessage(), e);
+    }
+    return report;
   }
 
   /** Reads the summary stored in a {@value #JSON} file. */
@@ -114,10 +122,43 @@ public final class ReportWriter {
   }
 
   /**
-   * Rejects a report the plots could not draw truthfully: times that are not finite, correct counts
-   * outside {@code 0..frames}, spans that end before they start.
+   * Rejects a report the plots could not draw truthfully: missing fields, times that are not finite,
+   * correct counts outside {@code 0..frames}, spans that end before they start.
    */
   static void check(SandboxReport report) {
+    present(report.scenario(), "scenario");
+    present(report.startedAt(), "startedAt");
+    present(report.finishedAt(), "finishedAt");
+    present(report.devices(), "devices");
+    present(report.incidents(), "incidents");
+    present(report.adaptations(), "adaptations");
+    present(report.notes(), "notes");
+    for (DeviceRun device : report.devices()) {
+      present(device, "a device");
+      present(device.deviceId(), "a device's deviceId");
+      String where = "device " + device.deviceId() + " ";
+      present(device.name(), where + "name");
+      present(device.deviceClass(), where + "deviceClass");
+      present(device.student(), where + "student");
+      present(device.precisions(), where + "precisions");
+      present(device.windows(), where + "windows");
+      present(device.bundles(), where + "bundles");
+      device.windows().forEach(w -> present(w == null ? null : w.domain(), where + "window domain"));
+      device.bundles().forEach(span -> present(span, where + "bundle span"));
+    }
+    report.incidents().forEach(i -> {
+      present(i, "an incident");
+      present(i.incidentId(), "an incident's incidentId");
+      present(i.deviceId(), "incident " + i.incidentId() + " deviceId");
+      present(i.finalState(), "incident " + i.incidentId() + " finalState");
+      present(i.statistic(), "incident " + i.incidentId() + " statistic");
+    });
+    report.adaptations().forEach(a -> {
+      present(a, "an adaptation");
+      present(a.deviceId(), "an adaptation's deviceId");
+      present(a.bundle(), "adaptation on device " + a.deviceId() + " bundle");
+    });
+    report.notes().forEach(n -> present(n, "a note"));
     if (report.finishedAt().isBefore(report.startedAt())) {
       throw new IllegalArgumentException("report finishedAt " + report.finishedAt() + " is before startedAt "
           + report.startedAt());
@@ -157,6 +198,13 @@ public final class ReportWriter {
       if (adaptation.incidentOpenedSeconds() != null) {
         time(adaptation.incidentOpenedSeconds(), where + " incidentOpenedSeconds");
       }
+    }
+  }
+
+  // the model is @NullMarked, but a report read from a hand-edited file can still lack a field
+  private static void present(@Nullable Object value, String what) {
+    if (value == null) {
+      throw new IllegalArgumentException(what + " is missing (null)");
     }
   }
 

@@ -8,6 +8,7 @@ import io.driftline.sandbox.report.ReportSummary.Figures;
 import io.driftline.sandbox.report.SandboxReport.DeviceRun;
 import io.driftline.sandbox.report.SandboxReport.WindowPoint;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,7 +164,7 @@ class ReportWriterTest {
   void escapesHostileNamesBundlesAndNotes() throws Exception {
     String hostile = "<script>alert(1)</script>";
     SandboxReport report = ReportFixture.report(hostile, "x\"><img src=x onerror=alert(2)>:1",
-        List.of("note " + hostile + " & more"));
+        List.of("note " + hostile + " & more", "bell\u0007 and nul\u0000 cannot be in XML"));
     ReportWriter writer = new ReportWriter(dir);
     writer.write(report);
 
@@ -174,7 +175,8 @@ class ReportWriterTest {
     assertThat(xpath.evaluate("count(//*[local-name()='script' or local-name()='img'])", page)).isEqualTo("0");
     assertThat(xpath.evaluate("//*[local-name()='section'][@class='device'][1]/*[local-name()='h3']", page))
         .startsWith(hostile);
-    assertThat(page.getDocumentElement().getTextContent()).contains("note " + hostile + " & more");
+    assertThat(page.getDocumentElement().getTextContent()).contains("note " + hostile + " & more",
+        "bell\uFFFD and nul\uFFFD cannot be in XML");
     assertThat(ReportWriter.read(writer.json())).isEqualTo(report);
   }
 
@@ -260,6 +262,17 @@ class ReportWriterTest {
     assertThatThrownBy(() -> ReportWriter.read(notJson)).hasMessageContaining("report.json is not valid JSON");
     assertThatThrownBy(() -> ReportWriter.read(wrongShape)).hasMessageContaining("other.json is not a sandbox report");
     assertThatThrownBy(() -> ReportWriter.readSummary(wrongShape)).hasMessageContaining("has no 'summary' field");
+  }
+
+  @Test
+  void readingAReportWithAMissingListSaysWhichField() throws Exception {
+    ReportWriter writer = new ReportWriter(dir);
+    writer.write(ReportFixture.report());
+    String json = Files.readString(writer.json());
+    Files.writeString(writer.json(), json.replaceFirst("\"notes\" : \\[[^]]*]", "\"notes\" : null"));
+
+    assertThatThrownBy(() -> ReportWriter.read(writer.json())).isInstanceOf(IOException.class)
+        .hasMessageContaining("is not a consistent sandbox report: notes is missing");
   }
 
   static Document parse(Path html) throws Exception {
