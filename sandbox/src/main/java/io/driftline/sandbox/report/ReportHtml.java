@@ -307,8 +307,7 @@ final class ReportHtml {
 
   private void tableSection(StringBuilder h) {
     h.append("<section id=\"devices\">\n<h2>Devices</h2>\n");
-    if (report.devices().isEmpty()) {
-      h.append("<p class=\"none\">Devices: none.</p>\n</section>\n");
+    if (closedForNoDevices(h)) {
       return;
     }
     h.append("<p>Drifted = windows whose domain is not clean. Gain = adapted minus shadow accuracy, in points.</p>\n")
@@ -350,6 +349,15 @@ final class ReportHtml {
         .append(cell(seconds(f.medianLatencySeconds()), false))
         .append(cell(bytes(f.bytesUploaded()) + " (" + f.samplesUploaded() + ")", false))
         .append(cell(bytes(f.bytesDownloaded()), false));
+  }
+
+  /** Says "none" and closes the section if the run has no devices; returns whether it did. */
+  private boolean closedForNoDevices(StringBuilder h) {
+    if (!report.devices().isEmpty()) {
+      return false;
+    }
+    h.append("<p class=\"none\">Devices: none.</p>\n</section>\n");
+    return true;
   }
 
   private static String cell(String text, boolean left) {
@@ -428,8 +436,7 @@ final class ReportHtml {
     h.append("<p>Samples uploaded (UGS picks) and bundles downloaded, per device. Totals: ")
         .append(escape(bytes(fleet.bytesUploaded()))).append(" up in ").append(fleet.samplesUploaded())
         .append(" samples, ").append(escape(bytes(fleet.bytesDownloaded()))).append(" down.</p>\n");
-    if (report.devices().isEmpty()) {
-      h.append("<p class=\"none\">Devices: none.</p>\n</section>\n");
+    if (closedForNoDevices(h)) {
       return;
     }
     legend(h, List.of(new String[] {"swatch", UPLOAD, "uploaded"}, new String[] {"swatch", DOWNLOAD, "downloaded"}));
@@ -462,8 +469,7 @@ final class ReportHtml {
 
   private void ganttSection(StringBuilder h) {
     h.append("<section id=\"bundles\">\n<h2>Active bundle timeline</h2>\n");
-    if (report.devices().isEmpty()) {
-      h.append("<p class=\"none\">Devices: none.</p>\n</section>\n");
+    if (closedForNoDevices(h)) {
       return;
     }
     h.append("<p>Which bundle each device ran when; grey is the bare student.</p>\n");
@@ -482,16 +488,7 @@ final class ReportHtml {
         svg.text(LEFT + 4, y + 16, "bundle spans: none", "class=\"none\"");
         continue;
       }
-      for (BundleSpan span : d.bundles()) {
-        double x0 = time.at(span.fromSeconds());
-        double x1 = time.at(span.toSeconds());
-        String bundle = bundleName(span.bundle());
-        svg.rect(x0, y + 3, x1 - x0, rowHeight - 6, "fill=\"" + bundleColor(span.bundle()) + "\" stroke=\"#ffffff\"",
-            name + ": " + bundle + " from " + clock(span.fromSeconds()) + " to " + clock(span.toSeconds()));
-        if (x1 - x0 > bundle.length() * CHAR_WIDTH + 8) {
-          svg.text(x0 + 4, y + 16, bundle, "");
-        }
-      }
+      bundleSpans(svg, d.bundles(), y + 3, rowHeight - 6, name + ": ");
     }
     timeAxis(svg, bottom + 2);
     h.append(svg).append("\n</section>\n");
@@ -501,8 +498,7 @@ final class ReportHtml {
 
   private void deviceSections(StringBuilder h) {
     h.append("<section id=\"per-device\">\n<h2>Per device</h2>\n");
-    if (report.devices().isEmpty()) {
-      h.append("<p class=\"none\">Devices: none.</p>\n</section>\n");
+    if (closedForNoDevices(h)) {
       return;
     }
     legend(h, lineLegend());
@@ -518,9 +514,10 @@ final class ReportHtml {
         .append("</span></h3>\n<p class=\"meta\">").append(escape(device.deviceClass())).append(", student ")
         .append(escape(device.student())).append(", precisions ").append(escape(String.join(", ", device.precisions())))
         .append(", adaptor budget ").append(escape(bytes(device.adaptorBudgetBytes()))).append(". Drifted windows: ")
-        .append(escape(pct(f.driftedAccuracyAdapted()))).append(" adapted vs ")
-        .append(escape(pct(f.driftedAccuracyShadow())))
-        .append(" shadow (").append(escape(points(f.driftedGainPoints()))).append(" points); all windows: ")
+        .append(f.driftedFrames() == 0 ? "none"
+            : escape(pct(f.driftedAccuracyAdapted())) + " adapted vs " + escape(pct(f.driftedAccuracyShadow()))
+                + " shadow (" + escape(points(f.driftedGainPoints())) + " points)")
+        .append("; all windows: ")
         .append(escape(pct(f.accuracyAdapted()))).append(" vs ").append(escape(pct(f.accuracyShadow()))).append(" (")
         .append(escape(points(f.gainPoints()))).append(" points). ").append(count(f.incidents(), "incident")).append(", ")
         .append(count(f.adaptations(), "adaptation")).append(", ").append(escape(bytes(device.bytesUploaded())))
@@ -597,16 +594,7 @@ final class ReportHtml {
     if (device.bundles().isEmpty()) {
       svg.text(LEFT + 4, bundleTop + 11, "bundle spans: none", "");
     }
-    for (BundleSpan span : device.bundles()) {
-      double x0 = time.at(span.fromSeconds());
-      double x1 = time.at(span.toSeconds());
-      String bundle = bundleName(span.bundle());
-      svg.rect(x0, bundleTop, x1 - x0, 14, "fill=\"" + bundleColor(span.bundle()) + "\" stroke=\"#ffffff\"",
-          bundle + " from " + clock(span.fromSeconds()) + " to " + clock(span.toSeconds()));
-      if (x1 - x0 > bundle.length() * CHAR_WIDTH + 8) {
-        svg.text(x0 + 4, bundleTop + 11, bundle, "");
-      }
-    }
+    bundleSpans(svg, device.bundles(), bundleTop, 14, "");
     timeAxis(svg, bundleTop + 18);
     if (windows.isEmpty()) {
       svg.text((LEFT + WIDTH) / 2.0, (top + bottom) / 2, "Windows: none recorded for this device",
@@ -680,6 +668,20 @@ final class ReportHtml {
     for (double t = 0; t <= runSeconds + 1e-9; t += step) {
       svg.line(time.at(t), y, time.at(t), y + 4, "stroke=\"#9e9e9e\"", null);
       svg.text(time.at(t), y + 16, clock(t), "text-anchor=\"middle\"");
+    }
+  }
+
+  /** One bar per span between {@code top} and {@code top + height}, labelled inside where it fits. */
+  private void bundleSpans(Svg svg, List<BundleSpan> spans, double top, double height, String titlePrefix) {
+    for (BundleSpan span : spans) {
+      double x0 = time.at(span.fromSeconds());
+      double x1 = time.at(span.toSeconds());
+      String bundle = bundleName(span.bundle());
+      svg.rect(x0, top, x1 - x0, height, "fill=\"" + bundleColor(span.bundle()) + "\" stroke=\"#ffffff\"",
+          titlePrefix + bundle + " from " + clock(span.fromSeconds()) + " to " + clock(span.toSeconds()));
+      if (x1 - x0 > bundle.length() * CHAR_WIDTH + 8) {
+        svg.text(x0 + 4, top + height / 2 + 4, bundle, "");
+      }
     }
   }
 

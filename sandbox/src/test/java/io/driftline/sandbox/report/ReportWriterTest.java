@@ -142,6 +142,7 @@ class ReportWriterTest {
     assertThat(xpath.evaluate("count(//*[@id='devices']//*[local-name()='tbody']/*)", page)).isEqualTo("3");
     String html = Files.readString(writer.html());
     assertThat(html).contains("+20.7", "+22.0", "median 15.0 s", "teacher on 2 cores");
+    assertThat(xpath.evaluate("*[local-name()='p']", devices.item(2))).contains("Drifted windows: none;");
   }
 
   @Test
