@@ -179,8 +179,8 @@ final class ReportHtml {
   private void fleetSection(StringBuilder h) {
     h.append("<section id=\"fleet\">\n<h2>Fleet accuracy over time</h2>\n");
     List<Bucket> buckets = buckets();
-    double width = buckets.isEmpty() ? 0 : buckets.get(0).to - buckets.get(0).from;
-    h.append("<p>All devices' windows pooled into ").append(escape(seconds(width)))
+    h.append("<p>All devices' windows pooled into ").append(buckets.isEmpty() ? "time"
+            : escape(seconds(buckets.get(0).to - buckets.get(0).from)))
         .append(" buckets by the time each window ended; accuracy is correct frames over frames in the bucket.")
         .append(" The strip below shows the share of drifted frames (domain other than clean).</p>\n");
     legend(h, lineLegend());
