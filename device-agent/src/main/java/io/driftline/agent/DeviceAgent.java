@@ -59,6 +59,8 @@ public final class DeviceAgent implements AutoCloseable {
   private final AtomicLong labelled = new AtomicLong();
   private final AtomicLong correct = new AtomicLong();
   private final AtomicLong sampleDropsReported = new AtomicLong();
+  private final AtomicLong downloadedBytes = new AtomicLong();
+  private final FrameObserver observer;
   private final Thread frameThread;
   private volatile boolean running;
   private volatile boolean sourceEnded;
@@ -71,7 +73,16 @@ public final class DeviceAgent implements AutoCloseable {
 
   /** Builds the agent with a given frame source (tests, benchmarks), or the configured one if null. */
   public DeviceAgent(AgentProperties config, @Nullable FrameSource frameSource) {
+    this(config, frameSource, (frame, result) -> { });
+  }
+
+  /**
+   * Builds the agent with a given frame source (or the configured one if null) and an observer that
+   * sees every frame and what the pipeline made of it (the sandbox's shadow student and report).
+   */
+  public DeviceAgent(AgentProperties config, @Nullable FrameSource frameSource, FrameObserver observer) {
     this.config = config;
+    this.observer = observer;
     try {
       Files.createDirectories(config.dataDir());
     } catch (java.io.IOException e) {
@@ -79,13 +90,13 @@ public final class DeviceAgent implements AutoCloseable {
     }
     RegistryClient registry = config.registry().url().isBlank() ? null
         : new RegistryClient(config.registry().url(), config.registry().requestTimeout());
-    this.identity = DeviceIdentity.loadOrEnrol(config, registry);
     Path model = config.student().model();
     if (model == null || !Files.isRegularFile(model)) {
       throw new IllegalStateException("driftline.agent.student.model must name an ONNX student file; "
           + (model == null ? "it is not set" : model + " does not exist"));
     }
     this.student = StudentModel.builder().setModel(model).optIntraOpThreads(config.student().intraOpThreads()).build();
+    this.identity = DeviceIdentity.loadOrEnrol(config, registry, student.inputShape());
     this.snapshots = new SnapshotFactory(student.featureDimension(), config.hdc().dimension(),
         config.hdc().routingThreshold(), config.memoryBudgetBytes());
     this.pipeline = new FramePipeline(student, snapshots.bare(), config.hdc().oodWarmupFrames());
@@ -108,7 +119,11 @@ public final class DeviceAgent implements AutoCloseable {
     if (registry != null && identity.registryKey() != null && identity.token() != null) {
       String token = identity.token();
       this.updater = new BundleUpdater(identity.deviceId(), identity.registryKey(), new BundleStore(config.dataDir()),
-          snapshots, pipeline, url -> registry.download(url, token),
+          snapshots, pipeline, url -> {
+            byte[] bytes = registry.download(url, token);
+            downloadedBytes.addAndGet(bytes.length);
+            return bytes;
+          },
           (active, health) -> registry.report(identity.deviceId(), token, active, health));
       this.watcher = new DesiredStateWatcher(config.kafkaBootstrap(), config.topics().desiredState(),
           identity.deviceId(), updater);
@@ -162,6 +177,7 @@ public final class DeviceAgent implements AutoCloseable {
         }
         FrameResult result = pipeline.process(frame.image());
         uploader.accept(result);
+        observer.processed(frame, result);
         frames.incrementAndGet();
         if (frame.hasLabel()) {
           labelled.incrementAndGet();
@@ -197,6 +213,13 @@ public final class DeviceAgent implements AutoCloseable {
     } finally {
       statusFile.write(status());
     }
+  }
+
+  /** Sees each frame after the pipeline processed it, on the frame thread (keep it quick). */
+  @FunctionalInterface
+  public interface FrameObserver {
+    /** Called once per frame with the frame and the pipeline's result. */
+    void processed(SourceFrame frame, FrameResult result);
   }
 
   private final class Sink implements WindowUploader.Sink {
@@ -277,6 +300,11 @@ public final class DeviceAgent implements AutoCloseable {
   /** Whether the source has ended (a finite replay or scenario). */
   public boolean sourceEnded() {
     return sourceEnded;
+  }
+
+  /** Bundle bytes downloaded from the registry since start. */
+  public long downloadedBytes() {
+    return downloadedBytes.get();
   }
 
   /** Frames processed. */

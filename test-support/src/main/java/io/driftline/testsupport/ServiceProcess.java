@@ -104,7 +104,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /** As {@link #start(String, List, List, int, Path, Duration)}, with the jar given ({@code name} is for messages). */
-  static ServiceProcess start(String name, Path jar, List<String> jvmArgs, List<String> appArgs, int port,
+  public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, List<String> appArgs, int port,
       Path logFile, Duration startTimeout) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -144,6 +144,11 @@ public final class ServiceProcess implements AutoCloseable {
       }
       Thread.sleep(250);
     }
+  }
+
+  /** Returns the service's name (its module). */
+  public String name() {
+    return name;
   }
 
   /** Returns the service's base URL, {@code http://127.0.0.1:<port>}. */

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Prints the agent's status in a readable form: {@code java -jar device-agent.jar status
+ * Prints the agent's status in a readable form: {@code java -jar device-agent-<version>-exec.jar status
  * [--data-dir=DIR]} reads {@code DIR/status.json} (default: {@code $DRIFTLINE_AGENT_DATA_DIR} or
  * {@code agent-data}), which the running agent rewrites every second.
  */

@@ -46,6 +46,16 @@ public record DeviceIdentity(String deviceId, @Nullable String token, @Nullable 
 
   /** Loads the identity from the data folder, enrolling and pinning the key on first start. */
   public static DeviceIdentity loadOrEnrol(AgentProperties config, @Nullable RegistryClient registry) {
+    return loadOrEnrol(config, registry, null);
+  }
+
+  /**
+   * As {@link #loadOrEnrol(AgentProperties, RegistryClient)}; a first enrolment declares one camera
+   * delivering frames of {@code inputShape} ({@code {C, H, W}}, the student's input), so the catalog
+   * can match students and adaptors to the device.
+   */
+  public static DeviceIdentity loadOrEnrol(AgentProperties config, @Nullable RegistryClient registry,
+      int @Nullable [] inputShape) {
     Path dir = config.dataDir();
     Path identityFile = dir.resolve(IDENTITY_FILE);
     Path keyFile = dir.resolve(KEY_FILE);
@@ -78,6 +88,10 @@ public record DeviceIdentity(String deviceId, @Nullable String token, @Nullable 
       description.put("flashBytes", e.flashBytes());
       description.put("macsPerSecond", e.macsPerSecond());
       description.put("labels", e.labels());
+      if (inputShape != null) {
+        description.put("sensors", java.util.List.of(Map.of("id", "camera", "kind", "camera",
+            "channels", inputShape[0], "height", inputShape[1], "width", inputShape[2])));
+      }
       JsonNode enrolment = registry.enrol(operatorToken, description);
       String id = enrolment.get("deviceId").asString();
       String token = enrolment.get("token").asString();
