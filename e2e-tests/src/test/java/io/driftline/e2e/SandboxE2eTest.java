@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The README's main command, end to end: the sandbox jar in a child JVM starts its embedded broker
- * and every service (each in a JVM of its own) on a database of this test, bootstraps quick models,
- * runs six simulated devices of three classes through the default scenario and exits. The test then
+ * and every service (each in a JVM of its own) on a database of this test, on the quick models
+ * the closed-loop tests use (bootstrapped once per JVM), runs six simulated devices of three classes through the default scenario and exits. The test then
  * checks the outcome against the report and against the services' own databases.
  */
 class SandboxE2eTest {
@@ -55,8 +55,8 @@ class SandboxE2eTest {
         + (db.password().isEmpty() ? "" : "&password=" + db.password());
     Path log = out.resolve("sandbox.log");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-jar", jar.toString(), "--exit", "--quick-models", "--models", out.resolve("models").toString(),
-        "--devices", "6", "--postgres-url", url, "--out", out.resolve("run").toString())
+        "-jar", jar.toString(), "--exit", "--models", TeacherFleet.quickModels().toString(),
+        "--devices", "6", "--rounds", "2", "--postgres-url", url, "--out", out.resolve("run").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean done = p.waitFor(12, TimeUnit.MINUTES);
     if (!done) {

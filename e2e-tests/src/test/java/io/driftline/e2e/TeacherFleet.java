@@ -104,14 +104,17 @@ final class TeacherFleet implements AutoCloseable {
     return p;
   }
 
-  /** The quick reference models (student-small and teacher), bootstrapped once per JVM with the teacher's jar. */
+  /**
+   * The quick reference models (student-nano, student-small and teacher), bootstrapped once per JVM
+   * with the teacher's jar; the sandbox test runs on them too.
+   */
   static synchronized Path quickModels() throws IOException, InterruptedException {
     if (quickModels == null) {
       Path out = Files.createTempDirectory("teacher-fleet-models-");
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Dloader.main=io.driftline.teacher.bootstrap.BootstrapModels",
           "-cp", ServiceProcess.jar("cloud-teacher").toString(), "org.springframework.boot.loader.launch.PropertiesLauncher",
-          "--quick", "--out", out.toString(), "--seed", "5", "--models", "student-small,teacher")
+          "--quick", "--out", out.toString(), "--seed", "5", "--models", "student-nano,student-small,teacher")
           .redirectErrorStream(true).redirectOutput(out.resolve("bootstrap.log").toFile()).start();
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
         p.destroyForcibly();

@@ -43,7 +43,12 @@ final class LocalStack implements AutoCloseable {
   private static final Map<String, String> HEAP = Map.of("model-registry", "-Xmx384m", "semantic-catalog", "-Xmx320m",
       "drift-detector", "-Xmx256m", "cloud-teacher", "-Xmx768m");
 
-  private final List<AutoCloseable> running = new ArrayList<>();
+  /**
+   * glibc gives each thread that allocates its own malloc arena (up to 8 per core), and the native
+   * libraries of ONNX Runtime and PyTorch allocate from many threads: two arenas keep the services'
+   * resident memory near their heaps.
+   */
+  private static final Map<String, String> NATIVE_MEMORY = Map.of("MALLOC_ARENA_MAX", "2");
   private final EmbeddedKafkaKraftBroker broker;
   final String kafka;
   final String adminToken;
@@ -147,7 +152,7 @@ final class LocalStack implements AutoCloseable {
       for (String module : SERVICES) {
         futures.add(pool.submit(() -> {
           ServiceProcess p = ServiceProcess.start(module, jars.get(module), List.of(HEAP.get(module),
-                  "-XX:+UseSerialGC"), args.get(module),
+                  "-XX:+UseSerialGC"), args.get(module), NATIVE_MEMORY,
               ports.get(module), out.resolve("logs/" + module + ".log"), START);
           progress.say(module + " is up at " + p.url());
           return p;

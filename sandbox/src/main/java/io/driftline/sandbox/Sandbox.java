@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
   private final List<SimulatedDevice> devices = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private @Nullable LocalStack stack;
+  private @Nullable Postgres postgres;
   private @Nullable IncidentFollower follower;
   private final MemoryMeter memory = new MemoryMeter();
 
@@ -109,7 +110,8 @@ public final class Sandbox implements AutoCloseable {
     } else {
       Path sourceData = options.dataset() == null ? FashionMnist.fromEnvironment(false).locate()
           : ScenarioFrames.isIdx(options.dataset()) ? options.dataset() : ScenarioFrames.testFolder(options.dataset());
-      Postgres db = Postgres.prepare(options.postgresUrl(), progress);
+      Postgres db = Postgres.prepare(options.postgresUrl(), options.embeddedPostgres(), out, progress);
+      postgres = db;
       ReferenceModels.ensure(options.models(), options.quickModels(), options.dataset(), progress);
       stack = LocalStack.start(db, out, sourceData, progress);
       stack.services().forEach(s -> memory.watch(s.name(), ProcessHandle.of(s.pid()).orElseThrow()));
@@ -348,7 +350,8 @@ public final class Sandbox implements AutoCloseable {
   /** Removes the folders a previous run left (device identities, service data); keeps reports and logs out of it. */
   private static void resetRunFolders(Path out) throws IOException {
     Files.createDirectories(out);
-    for (String sub : List.of("devices", "registry", "catalog-tdb2", "detector-state", "keys", "custom-student")) {
+    for (String sub : List.of("devices", "registry", "catalog-tdb2", "detector-state", "keys", "custom-student",
+        "postgres")) {
       Path dir = out.resolve(sub);
       if (Files.exists(dir)) {
         try (Stream<Path> walk = Files.walk(dir)) {
@@ -378,6 +381,9 @@ public final class Sandbox implements AutoCloseable {
     }
     if (stack != null) {
       stack.close();
+    }
+    if (postgres != null) {
+      postgres.close();
     }
   }
 }

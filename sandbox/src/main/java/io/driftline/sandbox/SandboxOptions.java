@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param rounds how often each device plays its stream
  * @param exitWhenDone exit after the report instead of waiting for Ctrl-C
  * @param postgresUrl JDBC URL of a PostgreSQL database to use (user and password in it), or null to look for one
+ * @param embeddedPostgres skip the local server and start an embedded PostgreSQL (not as root)
  * @param attach use running services instead of starting them (docker-compose)
  * @param kafka Kafka bootstrap servers (attach mode)
  * @param registryUrl model registry base URL (attach mode)
@@ -48,6 +49,7 @@ public record SandboxOptions(
     int rounds,
     boolean exitWhenDone,
     @Nullable String postgresUrl,
+    boolean embeddedPostgres,
     boolean attach,
     @Nullable String kafka,
     @Nullable String registryUrl,
@@ -62,7 +64,7 @@ public record SandboxOptions(
   private static final List<String> VALUED = List.of("devices", "scenario", "dataset", "student", "preprocessing",
       "models", "out", "fps", "window-frames", "rounds", "postgres-url", "kafka", "registry-url", "catalog-url",
       "teacher-url", "admin-token", "teacher-token");
-  private static final List<String> FLAGS = List.of("quick-models", "exit", "attach", "help");
+  private static final List<String> FLAGS = List.of("quick-models", "exit", "embedded-postgres", "attach", "help");
 
   /** The text {@code --help} prints. */
   public static final String USAGE = """
@@ -84,7 +86,9 @@ public record SandboxOptions(
         --window-frames N      frames per telemetry window (default 25)
         --rounds N             times each device plays its stream (default 1)
         --exit                 exit after the report instead of waiting for Ctrl-C
-        --postgres-url URL     PostgreSQL JDBC URL (default: 127.0.0.1:5432, user postgres)
+        --postgres-url URL     PostgreSQL JDBC URL (default: 127.0.0.1:5432, user postgres, else an
+                               embedded server for a user who is not root)
+        --embedded-postgres    skip the local server and start an embedded PostgreSQL (not as root)
         --attach               use running services: needs --kafka, --registry-url, --catalog-url,
                                --teacher-url, --admin-token, --teacher-token
         --help                 print this text
@@ -112,6 +116,7 @@ public record SandboxOptions(
     requireFile(dataset, "--dataset", true);
     requireFile(student, "--student", false);
     require(preprocessing == null || student != null, "--preprocessing needs --student");
+    require(!(embeddedPostgres && postgresUrl != null), "--embedded-postgres and --postgres-url exclude each other");
   }
 
   /** A bad option or value; its message is one line for the user. */
@@ -183,6 +188,7 @@ public record SandboxOptions(
           integer(given, "rounds", 1),
           flag(given, "exit"),
           given.get("postgres-url"),
+          flag(given, "embedded-postgres"),
           flag(given, "attach"),
           given.get("kafka"),
           given.get("registry-url"),

@@ -106,6 +106,13 @@ public final class ServiceProcess implements AutoCloseable {
   /** As {@link #start(String, List, List, int, Path, Duration)}, with the jar given ({@code name} is for messages). */
   public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, List<String> appArgs, int port,
       Path logFile, Duration startTimeout) throws IOException, InterruptedException {
+    return start(name, jar, jvmArgs, appArgs, java.util.Map.of(), port, logFile, startTimeout);
+  }
+
+  /** As {@link #start(String, Path, List, List, int, Path, Duration)}, with extra environment variables for the child. */
+  public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, List<String> appArgs,
+      java.util.Map<String, String> environment, int port, Path logFile, Duration startTimeout)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -116,7 +123,9 @@ public final class ServiceProcess implements AutoCloseable {
     if (logFile.toAbsolutePath().getParent() != null) {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
     }
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     ServiceProcess service = new ServiceProcess(name, process, port, logFile);
     service.awaitHealthy(startTimeout);
     return service;
