@@ -147,6 +147,9 @@ class BrokenComposeFileTest {
         .singleElement().asString().startsWith("service sandbox: option --scenario is not an option of the sandbox's attach mode");
     assertThat(after("      - --attach\n", "", ComposeChecks::sandbox))
         .containsExactly("service sandbox must run in attach mode (--attach)");
+    assertThat(after("DRIFTLINE_SANDBOX_TEACHER_TOKEN", "DRIFTLINE_SANDBOX_TEACHER_TOKENS", ComposeChecks::sandbox))
+        .containsExactly("service sandbox: environment variable DRIFTLINE_SANDBOX_TEACHER_TOKENS is not"
+            + " DRIFTLINE_SANDBOX_<OPTION> of an attach-mode option");
   }
 
   @Test

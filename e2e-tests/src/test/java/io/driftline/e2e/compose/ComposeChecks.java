@@ -459,7 +459,7 @@ final class ComposeChecks {
       String option = name.startsWith("DRIFTLINE_SANDBOX_")
           ? name.substring("DRIFTLINE_SANDBOX_".length()).toLowerCase(Locale.ROOT).replace('_', '-') : "";
       if (!SANDBOX_OPTIONS.contains(option) && !JVM_VARIABLES.contains(name)) {
-        problems.add("service sandbox: environment variable " + name + " is not DRIFTLINE_SANDBOX_ and an attach-mode option");
+        problems.add("service sandbox: environment variable " + name + " is not DRIFTLINE_SANDBOX_<OPTION> of an attach-mode option");
       }
     }
     return problems;
