@@ -52,22 +52,6 @@ final class ComposeChecks {
     this.services = compose.services();
   }
 
-  /** Every check at once. */
-  List<String> all() {
-    List<String> problems = new ArrayList<>();
-    problems.addAll(systemServices());
-    problems.addAll(builds());
-    problems.addAll(healthChecks());
-    problems.addAll(ports());
-    problems.addAll(dependencies());
-    problems.addAll(kafkaKraft());
-    problems.addAll(environment());
-    problems.addAll(volumes());
-    problems.addAll(sandbox());
-    problems.addAll(variables());
-    return problems;
-  }
-
   /** The system's services are there, and every service module of the repository is deployed. */
   List<String> systemServices() {
     List<String> problems = new ArrayList<>();

@@ -84,7 +84,7 @@ final class ServiceProperties {
       properties.yaml.keySet().forEach(key -> groups.add(group(key)));
       for (Map.Entry<String, String> boot : BootMetadata.properties().entrySet()) {
         if (groups.contains(group(boot.getKey())) || BOOT_CORE.contains(boot.getKey())) {
-          properties.root.insert(boot.getKey()).typed(boot.getValue(), Map.of(), "");
+          properties.root.insert(boot.getKey()).typed(boot.getValue(), Map.of());
         }
       }
       try (Stream<Path> sources = Files.walk(moduleDir.resolve("src/main/java"))) {
@@ -327,7 +327,7 @@ final class ServiceProperties {
     }
 
     /** Marks this node as a property of the given Java type. */
-    void typed(String type, Map<String, List<String[]>> records, String recordPrefix) {
+    void typed(String type, Map<String, List<String[]>> records) {
       String raw = type.replaceAll("<.*", "").replaceAll(".*\\.", "");
       if (raw.equals("Map")) {
         anyBelow = true;
@@ -337,7 +337,7 @@ final class ServiceProperties {
             : type.substring(type.indexOf('<') + 1, type.lastIndexOf('>'));
         Node e = element == null ? new Node("") : element;
         element = e;
-        e.typed(elementType, records, recordPrefix);
+        e.typed(elementType, records);
       } else if (records.containsKey(raw)) {
         record(raw, records);
       } else {
@@ -348,7 +348,7 @@ final class ServiceProperties {
     void record(String recordName, Map<String, List<String[]>> records) {
       for (String[] component : records.get(recordName)) {
         String dashed = kebab(component[1]);
-        children.computeIfAbsent(uniform(dashed), key -> new Node(dashed)).typed(component[0], records, dashed);
+        children.computeIfAbsent(uniform(dashed), key -> new Node(dashed)).typed(component[0], records);
       }
     }
 
