@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -103,15 +104,25 @@ public final class ServiceProcess implements AutoCloseable {
     return start(module, jar(module), jvmArgs, appArgs, port, logFile, startTimeout);
   }
 
+  /**
+   * As {@link #start(String, List, List, int, Path, Duration)}, with {@code environment} added to the
+   * child's environment (configuration the way a container gets it, e.g. {@code SPRING_DATASOURCE_URL}).
+   */
+  public static ServiceProcess start(String module, List<String> jvmArgs, List<String> appArgs,
+      Map<String, String> environment, int port, Path logFile, Duration startTimeout)
+      throws IOException, InterruptedException {
+    return start(module, jar(module), jvmArgs, appArgs, environment, port, logFile, startTimeout);
+  }
+
   /** As {@link #start(String, List, List, int, Path, Duration)}, with the jar given ({@code name} is for messages). */
   public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, List<String> appArgs, int port,
       Path logFile, Duration startTimeout) throws IOException, InterruptedException {
-    return start(name, jar, jvmArgs, appArgs, java.util.Map.of(), port, logFile, startTimeout);
+    return start(name, jar, jvmArgs, appArgs, Map.of(), port, logFile, startTimeout);
   }
 
-  /** As {@link #start(String, Path, List, List, int, Path, Duration)}, with extra environment variables for the child. */
+  /** As {@link #start(String, Path, List, List, int, Path, Duration)}, with {@code environment} added to the child's. */
   public static ServiceProcess start(String name, Path jar, List<String> jvmArgs, List<String> appArgs,
-      java.util.Map<String, String> environment, int port, Path logFile, Duration startTimeout)
+      Map<String, String> environment, int port, Path logFile, Duration startTimeout)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
