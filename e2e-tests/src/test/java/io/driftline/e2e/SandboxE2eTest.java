@@ -24,20 +24,25 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The README's main command, end to end: the sandbox jar in a child JVM starts its embedded broker
- * and every service (each in a JVM of its own) on a database of this test, on the quick models
- * the closed-loop tests use (bootstrapped once per JVM), runs six simulated devices of three classes through the default scenario and exits. The test then
- * checks the outcome against the report and against the services' own databases.
+ * and every service (each in a JVM of its own) on a database of this test, on the quick models the
+ * closed-loop tests use (bootstrapped once per JVM), runs six simulated devices of three classes
+ * through a fog scenario ({@code scenarios/sandbox-e2e.yaml}: clean, a long fog spell, clean, fog
+ * again) and exits. The test then checks the outcome against the report and against the services'
+ * own databases.
  */
 class SandboxE2eTest {
 
   /**
-   * Least gain, in accuracy points, of the adapted devices over their shadow students on drifted
-   * windows while a bundle is active. The reference evaluation (docs/adaptation.md) measured about
-   * 7 points (a third of the 21-point teacher-student gap at severity 3) on the full models; the
-   * quick models here have a smaller gap, and sandbox runs measured 8-10 points, so 3 points is a
-   * margin that separates real adaptation from noise without being fragile.
+   * The share of the teacher-student accuracy gap that adaptation must close on the fog frames: the
+   * reference evaluation (docs/adaptation.md, section 8) closed about a third of the gap at severity
+   * 3 with prompt and adaptor (34 %); this asks for a quarter.
    */
-  static final double MARGIN_POINTS = 3;
+  static final double GAP_SHARE = 0.25;
+  /**
+   * Points subtracted from each student's required gain: the quick models' model cards measure fog
+   * on 100 images, so a card's gap is uncertain by about that much.
+   */
+  static final double CARD_TOLERANCE_POINTS = 2;
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   static TestDatabase db;
@@ -54,9 +59,10 @@ class SandboxE2eTest {
     String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user()
         + (db.password().isEmpty() ? "" : "&password=" + db.password());
     Path log = out.resolve("sandbox.log");
+    Path scenario = Path.of(SandboxE2eTest.class.getResource("/scenarios/sandbox-e2e.yaml").toURI());
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
         "-jar", jar.toString(), "--exit", "--models", TeacherFleet.quickModels().toString(),
-        "--devices", "6", "--rounds", "2", "--postgres-url", url, "--out", out.resolve("run").toString())
+        "--devices", "6", "--scenario", scenario.toString(), "--postgres-url", url, "--out", out.resolve("run").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean done = p.waitFor(12, TimeUnit.MINUTES);
     if (!done) {
@@ -92,23 +98,45 @@ class SandboxE2eTest {
     assertThat(students).as("students").hasSizeGreaterThanOrEqualTo(2);
   }
 
+  /**
+   * On the fog frames a device classified while a bundle was active, each student's devices together
+   * beat their shadows by at least {@link #GAP_SHARE} of that student's fog gap to the teacher
+   * (from the model cards), less {@link #CARD_TOLERANCE_POINTS}; and the fleet gains overall.
+   */
   @Test
-  void adaptationBeatsTheShadowStudentOnDriftedWindows() {
-    long frames = 0;
-    long adapted = 0;
-    long shadow = 0;
+  void adaptationBeatsTheShadowStudentOnTheDriftedSegment() throws Exception {
+    Map<String, long[]> byStudent = new HashMap<>();
     for (JsonNode d : report.path("devices")) {
+      long[] counts = byStudent.computeIfAbsent(d.path("student").asString(), k -> new long[3]);
       for (JsonNode w : d.path("windows")) {
-        if (!w.path("domain").asString().equals("clean") && w.path("bundle").isString()) {
-          frames += w.path("frames").asLong();
-          adapted += w.path("correctAdapted").asLong();
-          shadow += w.path("correctShadow").asLong();
+        if (w.path("domain").asString().equals("fog@3") && w.path("bundle").isString()) {
+          counts[0] += w.path("frames").asLong();
+          counts[1] += w.path("correctAdapted").asLong();
+          counts[2] += w.path("correctShadow").asLong();
         }
       }
     }
-    assertThat(frames).as("drifted frames seen with a bundle active").isGreaterThan(200);
-    double gain = 100.0 * (adapted - shadow) / frames;
-    assertThat(gain).as("points gained over the shadow on %d drifted frames", frames).isGreaterThanOrEqualTo(MARGIN_POINTS);
+    double teacherFog = fogAccuracy("teacher");
+    long[] fleet = new long[3];
+    for (Map.Entry<String, long[]> e : byStudent.entrySet()) {
+      long[] c = e.getValue();
+      String student = e.getKey().substring(0, e.getKey().indexOf(':'));
+      assertThat(c[0]).as("fog frames of %s devices with a bundle active", student).isGreaterThan(200);
+      double gain = 100.0 * (c[1] - c[2]) / c[0];
+      double required = GAP_SHARE * 100 * Math.max(0, teacherFog - fogAccuracy(student)) - CARD_TOLERANCE_POINTS;
+      assertThat(gain).as("points %s devices gained over their shadows on %d fog frames", student, c[0])
+          .isGreaterThanOrEqualTo(required);
+      for (int i = 0; i < 3; i++) {
+        fleet[i] += c[i];
+      }
+    }
+    assertThat(fleet[1]).as("fleet: correct fog frames adapted vs shadow").isGreaterThan(fleet[2]);
+  }
+
+  /** A model's fog accuracy at severity 3 from its model card. */
+  private static double fogAccuracy(String model) throws Exception {
+    JsonNode card = JSON.readTree(TeacherFleet.quickModels().resolve(model + ".card.json").toFile());
+    return card.path("evaluation").path("perFamily").path("3").path("fog").asDouble();
   }
 
   @Test

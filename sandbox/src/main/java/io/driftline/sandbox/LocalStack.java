@@ -71,8 +71,8 @@ final class LocalStack implements AutoCloseable {
   }
 
   /** Starts the broker, creates the topics, and starts the four services in parallel. */
-  static LocalStack start(Postgres db, Path out, Path sourceData, Progress progress) throws Exception {
-    @Nullable Path servicesDir = null;
+  static LocalStack start(Postgres db, Path out, Path sourceData, @Nullable Path servicesDir, Progress progress)
+      throws Exception {
     Map<String, Path> jars = new java.util.LinkedHashMap<>();
     for (String module : SERVICES) {
       jars.put(module, findJar(module, servicesDir));

@@ -23,7 +23,7 @@ final class ReferenceModels {
   private ReferenceModels() {}
 
   /** Trains the missing models into {@code dir}; {@code quick} uses the short test profile. */
-  static void ensure(Path dir, boolean quick, @Nullable Path dataset, Progress progress)
+  static void ensure(Path dir, boolean quick, @Nullable Path dataset, @Nullable Path servicesDir, Progress progress)
       throws IOException, InterruptedException {
     List<String> missing = NAMES.stream().filter(n -> !Files.isRegularFile(dir.resolve(n + ".onnx"))).toList();
     if (missing.isEmpty()) {
@@ -35,7 +35,7 @@ final class ReferenceModels {
         : " (full profile: about 9 minutes on 2 cores; --quick-models takes seconds)"));
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dai.djl.offline=true", "-Dloader.main=io.driftline.teacher.bootstrap.BootstrapModels",
-        "-cp", LocalStack.findJar("cloud-teacher", null).toString(),
+        "-cp", LocalStack.findJar("cloud-teacher", servicesDir).toString(),
         "org.springframework.boot.loader.launch.PropertiesLauncher",
         "--out", dir.toString(), "--models", String.join(",", missing), "--threads", "2"));
     if (quick) {

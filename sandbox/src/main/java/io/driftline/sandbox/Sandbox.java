@@ -112,8 +112,8 @@ public final class Sandbox implements AutoCloseable {
           : ScenarioFrames.isIdx(options.dataset()) ? options.dataset() : ScenarioFrames.testFolder(options.dataset());
       Postgres db = Postgres.prepare(options.postgresUrl(), options.embeddedPostgres(), out, progress);
       postgres = db;
-      ReferenceModels.ensure(options.models(), options.quickModels(), options.dataset(), progress);
-      stack = LocalStack.start(db, out, sourceData, progress);
+      ReferenceModels.ensure(options.models(), options.quickModels(), options.dataset(), options.services(), progress);
+      stack = LocalStack.start(db, out, sourceData, options.services(), progress);
       stack.services().forEach(s -> memory.watch(s.name(), ProcessHandle.of(s.pid()).orElseThrow()));
       kafka = stack.kafka;
       registryUrl = stack.registry.url();
@@ -121,7 +121,7 @@ public final class Sandbox implements AutoCloseable {
       adminToken = stack.adminToken;
     }
     if (options.attach()) {
-      ReferenceModels.ensure(options.models(), options.quickModels(), options.dataset(), progress);
+      ReferenceModels.ensure(options.models(), options.quickModels(), options.dataset(), options.services(), progress);
     }
     Path customStudent = options.student() == null ? null
         : CustomStudent.prepare(options.student(), options.preprocessing(), out.resolve("custom-student"));

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param models folder of the reference models (bootstrapped there when missing)
  * @param quickModels bootstrap missing models with the short test profile (minutes less, accuracy lower)
  * @param out folder for the report and the run's files
+ * @param services folder holding the services' executable jars, or null to find them in the repository
  * @param framesPerSecond frame rate of every device
  * @param windowFrames frames per telemetry window
  * @param rounds how often each device plays its stream
@@ -44,6 +45,7 @@ public record SandboxOptions(
     Path models,
     boolean quickModels,
     Path out,
+    @Nullable Path services,
     double framesPerSecond,
     int windowFrames,
     int rounds,
@@ -62,7 +64,7 @@ public record SandboxOptions(
   public static final String ENV_PREFIX = "DRIFTLINE_SANDBOX_";
 
   private static final List<String> VALUED = List.of("devices", "scenario", "dataset", "student", "preprocessing",
-      "models", "out", "fps", "window-frames", "rounds", "postgres-url", "kafka", "registry-url", "catalog-url",
+      "models", "out", "services", "fps", "window-frames", "rounds", "postgres-url", "kafka", "registry-url", "catalog-url",
       "teacher-url", "admin-token", "teacher-token");
   private static final List<String> FLAGS = List.of("quick-models", "exit", "embedded-postgres", "attach", "help");
 
@@ -82,6 +84,7 @@ public record SandboxOptions(
                                models/<name of DIR> with --dataset)
         --quick-models         bootstrap missing models with the quick profile (seconds, lower accuracy)
         --out DIR              where the report and logs go (default sandbox-run)
+        --services DIR         folder with the services' jars (default: <module>/target/ of the repository)
         --fps N                frames per second per device (default 25)
         --window-frames N      frames per telemetry window (default 25)
         --rounds N             times each device plays its stream (default 1)
@@ -115,6 +118,7 @@ public record SandboxOptions(
     requireFile(scenario, "--scenario", false);
     requireFile(dataset, "--dataset", true);
     requireFile(student, "--student", false);
+    requireFile(services, "--services", true);
     require(preprocessing == null || student != null, "--preprocessing needs --student");
     require(!(embeddedPostgres && postgresUrl != null), "--embedded-postgres and --postgres-url exclude each other");
   }
@@ -183,6 +187,7 @@ public record SandboxOptions(
                   .getFileName().toString()) : Path.of("models"),
           flag(given, "quick-models"),
           Path.of(given.getOrDefault("out", "sandbox-run")),
+          path(given, "services"),
           number(given, "fps", 25),
           integer(given, "window-frames", 25),
           integer(given, "rounds", 1),

@@ -109,6 +109,7 @@ final class ComposeChecks {
     List<String> problems = new ArrayList<>();
     Matcher jar = JAR_COPY.matcher(dockerfile);
     boolean hasJar = false;
+    List<String> copied = new ArrayList<>();
     while (jar.find()) {
       hasJar = true;
       String module = jar.group(1);
@@ -126,10 +127,13 @@ final class ComposeChecks {
       if (!pomText.contains("<artifactId>spring-boot-maven-plugin</artifactId>")) {
         problems.add("service " + service + ": module " + module + " builds no executable jar (no spring-boot-maven-plugin)");
       }
-      String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElse("");
-      if (!entrypoint.contains("\"java\"") || !entrypoint.contains("\"-jar\"") || !entrypoint.contains("\"" + jar.group(3) + "\"")) {
-        problems.add("service " + service + ": the ENTRYPOINT does not run the copied jar " + jar.group(3) + " with java -jar");
-      }
+      copied.add(jar.group(3));
+    }
+    // the image runs one of the jars it copies (the sandbox's image also carries the teacher's, to train models)
+    String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElse("");
+    if (hasJar && (!entrypoint.contains("\"java\"") || !entrypoint.contains("\"-jar\"")
+        || copied.stream().noneMatch(c -> entrypoint.contains("\"" + c + "\"")))) {
+      problems.add("service " + service + ": the ENTRYPOINT does not run the copied jar " + copied.get(0) + " with java -jar");
     }
     for (String line : dockerfile.lines().filter(l -> l.startsWith("COPY ")).toList()) {
       String[] words = line.replaceAll("--\\S+", "").trim().split("\\s+");
@@ -526,7 +530,10 @@ final class ComposeChecks {
     return modules;
   }
 
-  /** The name {@code ./mvnw package} gives a module's jar: its finalName, else artifactId-version. */
+  /**
+   * The name {@code ./mvnw package} gives a module's executable jar: its finalName, else
+   * artifactId-version, with the repackaging classifier if it has one.
+   */
   private static String jarName(String pom, String parentPom) {
     Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
     if (finalName.find()) {
@@ -538,7 +545,10 @@ final class ComposeChecks {
     String artifact = first("artifactId", own).orElse("?");
     String version = first("version", own).or(() -> first("version", parentBlock))
         .or(() -> first("version", parentPom.replaceFirst("(?s)<dependencies>.*", ""))).orElse("?");
-    return artifact + "-" + version + ".jar";
+    // a classifier on spring-boot-maven-plugin names the executable jar (device-agent's "exec")
+    Matcher plugin = Pattern.compile("(?s)<artifactId>spring-boot-maven-plugin</artifactId>.*?</plugin>").matcher(pom);
+    Optional<String> classifier = plugin.find() ? first("classifier", plugin.group()) : Optional.empty();
+    return artifact + "-" + version + classifier.map(c -> "-" + c).orElse("") + ".jar";
   }
 
   private static Optional<String> first(String element, String xml) {
