@@ -50,6 +50,10 @@ public abstract class RegistryTest {
     p.put("driftline.registry.topics.registry-events", "registry.events" + suffix);
     p.put("driftline.registry.topics.desired-state", "fleet.desired-state" + suffix);
     p.put("driftline.registry.topics.partitions", "2");
+    // telemetry is consumed only where a test produces it (ConsoleBrowserTest, TelemetryHistoryTest)
+    p.put("driftline.registry.telemetry.enabled", "false");
+    p.put("driftline.registry.telemetry.topic", "device.telemetry" + suffix);
+    p.put("driftline.registry.telemetry.dead-letter-partitions", "2");
     p.put("driftline.registry.security.tokens[0].name", "test-admin");
     p.put("driftline.registry.security.tokens[0].role", "ADMIN");
     p.put("driftline.registry.security.tokens[0].token", Api.ADMIN);

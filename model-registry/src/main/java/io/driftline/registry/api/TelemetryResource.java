@@ -1,0 +1,49 @@
+package io.driftline.registry.api;
+
+import io.driftline.registry.model.FleetEntry;
+import io.driftline.registry.model.Page;
+import io.driftline.registry.model.TelemetryPoint;
+import io.driftline.registry.store.TelemetryStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The fleet overview and each device's telemetry history, for the console. */
+@RestController
+@Tag(name = "telemetry", description = "Recent telemetry windows per device (from device.telemetry) and the fleet's health")
+class TelemetryResource {
+
+  private final TelemetryStore telemetry;
+
+  TelemetryResource(TelemetryStore telemetry) {
+    this.telemetry = telemetry;
+  }
+
+  @GetMapping("/api/v1/devices/{deviceId}/telemetry")
+  @Operation(summary = "A device's newest telemetry windows, oldest first",
+      description = "confidenceProxy is 1 - meanEntropy/ln(classes), not accuracy. At most "
+          + "driftline.registry.telemetry.keep-per-device windows are kept per device.")
+  DeviceTelemetry telemetry(@PathVariable String deviceId, @RequestParam(defaultValue = "200") int limit) {
+    return new DeviceTelemetry(deviceId, telemetry.recent(deviceId, limit));
+  }
+
+  @GetMapping("/api/v1/fleet")
+  @Operation(summary = "Every device with its desired and reported bundle and telemetry health, in enrolment order")
+  Page<FleetEntry> fleet(@RequestParam(required = false) @Nullable String cursor,
+      @RequestParam(defaultValue = "50") int limit) {
+    return telemetry.fleet(cursor, limit);
+  }
+
+  /**
+   * A device's telemetry.
+   *
+   * @param deviceId the device
+   * @param items its newest windows, oldest first
+   */
+  record DeviceTelemetry(String deviceId, List<TelemetryPoint> items) {}
+}
