@@ -39,6 +39,12 @@ class TelemetryResource {
     return telemetry.fleet(cursor, limit);
   }
 
+  @GetMapping("/api/v1/fleet/{deviceId}")
+  @Operation(summary = "One device with its desired and reported bundle and telemetry health")
+  FleetEntry fleetEntry(@PathVariable String deviceId) {
+    return telemetry.fleetEntry(deviceId);
+  }
+
   /**
    * A device's telemetry.
    *

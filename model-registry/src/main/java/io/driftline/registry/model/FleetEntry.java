@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param status {@code ACTIVE} or {@code REVOKED}
  * @param desiredBundle the bundle it should run, {@code name:version}, or null if none was set
  * @param desiredGeneration the generation of that desired state (0: none)
+ * @param desiredRolloutId the rollout that set it, or null (set for this device alone, or by a rollback)
  * @param reportedBundle the bundle it last reported running, or null
  * @param reportedAt when it last reported its state, or null (never)
  * @param lastTelemetryAt when the registry last stored a telemetry window of it, or null (never)
@@ -29,6 +30,7 @@ public record FleetEntry(
     String status,
     @Nullable String desiredBundle,
     long desiredGeneration,
+    @Nullable Long desiredRolloutId,
     @Nullable String reportedBundle,
     @Nullable Instant reportedAt,
     @Nullable Instant lastTelemetryAt,

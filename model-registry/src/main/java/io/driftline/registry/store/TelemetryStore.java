@@ -48,6 +48,22 @@ public class TelemetryStore {
         select min(window_seq) from (
           select window_seq from telemetry_window where device_id = ? order by window_seq desc limit ?) newest)""";
 
+  private static final String FLEET = """
+      select d.seq, d.id, d.device_class, d.student, d.domain, d.status,
+        m.name || ':' || v.version as desired_bundle, coalesce(ds.generation, 0) as desired_generation,
+        ds.rollout_id as desired_rollout_id,
+        r.active_bundle as reported_bundle, r.reported_at,
+        t.received_at as last_telemetry_at, t.window_seq as last_window_seq
+      from device d
+      left join desired_state ds on ds.device_id = d.id
+      left join model_version v on v.id = ds.bundle_version_id
+      left join registered_model m on m.id = v.model_id
+      left join reported_state r on r.device_id = d.id
+      left join lateral (
+        select received_at, window_seq from telemetry_window tw where tw.device_id = d.id
+        order by window_seq desc limit 1) t on true
+      """;
+
   private final JdbcTemplate jdbcTemplate;
   private final JdbcClient jdbc;
   private final DeviceStore devices;
@@ -117,24 +133,17 @@ public class TelemetryStore {
   /** Returns a page of the fleet in enrolment order: each device with desired, reported and telemetry state. */
   public Page<FleetEntry> fleet(@Nullable String cursor, int limit) {
     Instant staleBefore = clock.instant().minus(settings.staleAfter());
-    List<Keyed<FleetEntry>> rows = jdbc.sql("""
-            select d.seq, d.id, d.device_class, d.student, d.domain, d.status,
-              m.name || ':' || v.version as desired_bundle, coalesce(ds.generation, 0) as desired_generation,
-              r.active_bundle as reported_bundle, r.reported_at,
-              t.received_at as last_telemetry_at, t.window_seq as last_window_seq
-            from device d
-            left join desired_state ds on ds.device_id = d.id
-            left join model_version v on v.id = ds.bundle_version_id
-            left join registered_model m on m.id = v.model_id
-            left join reported_state r on r.device_id = d.id
-            left join lateral (
-              select received_at, window_seq from telemetry_window tw where tw.device_id = d.id
-              order by window_seq desc limit 1) t on true
-            where d.seq > ?
-            order by d.seq limit ?""")
+    List<Keyed<FleetEntry>> rows = jdbc.sql(FLEET + " where d.seq > ? order by d.seq limit ?")
         .params(Cursors.decode(cursor), Cursors.limit(limit) + 1)
         .query((rs, i) -> new Keyed<>(rs.getLong("seq"), entry(rs, staleBefore))).list();
     return Cursors.pageOf(rows, limit);
+  }
+
+  /** Returns one device as the fleet page shows it, or fails with a 404. */
+  public FleetEntry fleetEntry(String deviceId) {
+    Instant staleBefore = clock.instant().minus(settings.staleAfter());
+    return jdbc.sql(FLEET + " where d.id = ?").param(deviceId).query((rs, i) -> entry(rs, staleBefore)).optional()
+        .orElseThrow(() -> RegistryException.notFound("no device '" + deviceId + "'"));
   }
 
   private static FleetEntry entry(ResultSet rs, Instant staleBefore) throws SQLException {
@@ -143,7 +152,7 @@ public class TelemetryStore {
     Long lastSeq = rs.getObject("last_window_seq", Long.class);
     return new FleetEntry(rs.getString("id"), rs.getString("device_class"), rs.getString("student"),
         rs.getString("domain"), rs.getString("status"), rs.getString("desired_bundle"),
-        rs.getLong("desired_generation"), rs.getString("reported_bundle"), instant(rs, "reported_at"), last,
+        rs.getLong("desired_generation"), rs.getObject("desired_rollout_id", Long.class), rs.getString("reported_bundle"), instant(rs, "reported_at"), last,
         lastSeq, health);
   }
 
