@@ -26,9 +26,9 @@ class TelemetryResource {
 
   @GetMapping("/api/v1/devices/{deviceId}/telemetry")
   @Operation(summary = "A device's newest telemetry windows, oldest first",
-      description = "confidenceProxy is 1 - meanEntropy/ln(classes), not accuracy. At most "
-          + "driftline.registry.telemetry.keep-per-device windows are kept per device.")
-  DeviceTelemetry telemetry(@PathVariable String deviceId, @RequestParam(defaultValue = "200") int limit) {
+      description = "confidenceProxy is 1 - meanEntropy/ln(classes), not accuracy. limit defaults to (and may not exceed) "
+          + "driftline.registry.telemetry.keep-per-device, the number of windows kept per device.")
+  DeviceTelemetry telemetry(@PathVariable String deviceId, @RequestParam(required = false) @Nullable Integer limit) {
     return new DeviceTelemetry(deviceId, telemetry.recent(deviceId, limit));
   }
 

@@ -112,11 +112,12 @@ public class TelemetryStore {
   }
 
   /**
-   * Returns a device's newest {@code limit} windows, oldest first.
+   * Returns a device's newest {@code limit} windows (null: all that are kept), oldest first.
    *
    * @throws RegistryException 404 for an unknown device, 400 for a limit outside 1..keep-per-device
    */
-  public List<TelemetryPoint> recent(String deviceId, int limit) {
+  public List<TelemetryPoint> recent(String deviceId, @Nullable Integer requested) {
+    int limit = requested == null ? settings.keepPerDevice() : requested;
     if (limit < 1 || limit > settings.keepPerDevice()) {
       throw RegistryException.badRequest("limit must be between 1 and " + settings.keepPerDevice()
           + " (driftline.registry.telemetry.keep-per-device), got " + limit);
