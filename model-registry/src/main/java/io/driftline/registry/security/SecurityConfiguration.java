@@ -12,6 +12,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call what. Roles nest: admin includes operator, operator includes viewer (see
@@ -31,6 +32,16 @@ class SecurityConfiguration {
   @Bean
   SecurityObservationSettings securityObservationSettings() {
     return SecurityObservationSettings.noObservations();
+  }
+
+  /**
+   * Answers a request the firewall refuses (encoded dots or slashes, say) as problem+json like
+   * every other refusal, rather than as a bare 400.
+   */
+  @Bean
+  RequestRejectedHandler requestRejectedHandler(ProblemResponses problems) {
+    return (request, response, rejected) -> problems.write(request, response, 400, "Bad Request",
+        "the request was refused: " + rejected.getMessage());
   }
 
   @Bean

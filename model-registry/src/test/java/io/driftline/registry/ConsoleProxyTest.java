@@ -1,0 +1,202 @@
+package io.driftline.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.driftline.testsupport.RealPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The console proxy and {@code /api/v1/me}. The teacher here is a small HTTP server that records
+ * what reaches it and answers like the teacher's API (the real teacher is another module, started
+ * together with the registry in e2e-tests); the catalog URL points at a closed port.
+ */
+// @RealPostgres first: its database must outlive the Spring context, which closes after the class
+@RealPostgres
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ConsoleProxyTest extends RegistryTest {
+
+  static final Path DATA = tempDataDir("console-proxy");
+  static final String TEACHER_TOKEN = "teacher-token-for-the-registry";
+  static final List<String> SEEN = new CopyOnWriteArrayList<>();
+  static final HttpServer TEACHER = teacher();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    register(registry, ConsoleProxyTest.class, DATA);
+    registry.add("driftline.registry.console.teacher-url", () -> "http://127.0.0.1:" + TEACHER.getAddress().getPort() + "/");
+    registry.add("driftline.registry.console.teacher-token", () -> TEACHER_TOKEN);
+    registry.add("driftline.registry.console.catalog-url", () -> "http://127.0.0.1:" + closedPort());
+    registry.add("driftline.registry.console.timeout", () -> "1s");
+  }
+
+  /** A stand-in teacher: records "METHOD path?query token body" and answers by path. */
+  static HttpServer teacher() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.setExecutor(Executors.newFixedThreadPool(4));
+      server.createContext("/", exchange -> {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String uri = exchange.getRequestURI().getRawPath()
+            + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+        SEEN.add(exchange.getRequestMethod() + " " + uri + " " + exchange.getRequestHeaders().getFirst("Authorization")
+            + " " + body);
+        switch (exchange.getRequestURI().getPath()) {
+          case "/api/v1/slow" -> {
+            sleep(3000);
+            answer(exchange, 200, "application/json", "{}");
+          }
+          case "/api/v1/refusing" -> answer(exchange, 401, "application/problem+json", "{\"status\":401}");
+          case "/api/v1/jobs/job-1/retry" -> answer(exchange, 201, "application/json", "{\"jobId\":\"job-2\",\"retryOf\":\"job-1\"}");
+          case "/api/v1/jobs/job-9" -> answer(exchange, 404, "application/problem+json", "{\"status\":404,\"detail\":\"no job job-9\"}");
+          default -> answer(exchange, 200, "application/json", "{\"items\":[{\"jobId\":\"job-1\"}],\"nextCursor\":null}");
+        }
+      });
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @AfterAll
+  static void stopTeacher() {
+    TEACHER.stop(0);
+  }
+
+  @BeforeEach
+  void forget() {
+    SEEN.clear();
+  }
+
+  @Test
+  void meNamesTheTokensHolderAndRole() {
+    assertThat(api().get("/api/v1/me", Api.ADMIN).json().get("role").asString()).isEqualTo("ADMIN");
+    assertThat(api().get("/api/v1/me", Api.OPERATOR).json().get("name").asString()).isEqualTo("test-operator");
+    assertThat(api().get("/api/v1/me", Api.VIEWER).json().get("role").asString()).isEqualTo("VIEWER");
+    Api.Response unknown = api().get("/api/v1/me", "no-such-token");
+    assertThat(unknown.status()).isEqualTo(401);
+    assertThat(unknown.isProblem()).isTrue();
+  }
+
+  @Test
+  void aViewerReadsThroughTheProxyWithTheTeachersTokenAndQueryKept() {
+    Api.Response jobs = api().get("/console/api/teacher/jobs?state=FAILED&limit=5", Api.VIEWER);
+
+    assertThat(jobs.status()).as(jobs.toString()).isEqualTo(200);
+    assertThat(jobs.json().get("items").get(0).get("jobId").asString()).isEqualTo("job-1");
+    assertThat(SEEN).containsExactly("GET /api/v1/jobs?state=FAILED&limit=5 Bearer " + TEACHER_TOKEN + " ");
+  }
+
+  @Test
+  void theTeachersOwnErrorsPassThrough() {
+    Api.Response missing = api().get("/console/api/teacher/jobs/job-9", Api.VIEWER);
+
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("detail").asString()).isEqualTo("no job job-9");
+  }
+
+  @Test
+  void aViewerCannotPostAndTheTeacherNeverHearsOfIt() {
+    Api.Response retry = api().post("/console/api/teacher/jobs/job-1/retry", Api.VIEWER, Map.of());
+    Api.Response anonymous = api().get("/console/api/teacher/jobs", null);
+
+    assertThat(retry.status()).isEqualTo(403);
+    assertThat(retry.isProblem()).isTrue();
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(SEEN).isEmpty();
+  }
+
+  @Test
+  void anOperatorRetriesAJobThroughTheProxy() {
+    Api.Response retry = api().post("/console/api/teacher/jobs/job-1/retry", Api.OPERATOR, Map.of());
+
+    assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+    assertThat(retry.json().get("retryOf").asString()).isEqualTo("job-1");
+    assertThat(SEEN).containsExactly("POST /api/v1/jobs/job-1/retry Bearer " + TEACHER_TOKEN + " {}");
+  }
+
+  @Test
+  void anUnreachableSlowOrRefusingServiceIsABadGatewayNamingIt() {
+    long start = System.nanoTime();
+    Api.Response slow = api().get("/console/api/teacher/slow", Api.VIEWER);
+    long slowMillis = (System.nanoTime() - start) / 1_000_000;
+    Api.Response catalog = api().get("/console/api/catalog/inventory", Api.VIEWER);
+    Api.Response refusing = api().get("/console/api/teacher/refusing", Api.VIEWER);
+
+    assertThat(slow.status()).isEqualTo(502);
+    assertThat(slow.json().get("title").asString()).isEqualTo("cloud teacher unreachable");
+    assertThat(slow.json().get("detail").asString()).contains("no answer within 1.0 s");
+    assertThat(slowMillis).isLessThan(2500);
+    assertThat(catalog.status()).isEqualTo(502);
+    assertThat(catalog.isProblem()).isTrue();
+    assertThat(catalog.json().get("title").asString()).isEqualTo("semantic catalog unreachable");
+    assertThat(refusing.status()).isEqualTo(502);
+    assertThat(refusing.json().get("detail").asString()).contains("teacher-token");
+  }
+
+  @Test
+  void pathsThatCouldLeaveTheServicesApiAreRefused() {
+    Api.Response dots = api().get("/console/api/teacher/jobs/%2E%2E/%2E%2E/actuator", Api.VIEWER);
+    Api.Response oddSegment = api().get("/console/api/teacher/jobs/a%20b", Api.VIEWER);
+    Api.Response unknownService = api().get("/console/api/billing/things", Api.VIEWER);
+
+    assertThat(dots.status()).isEqualTo(400);
+    assertThat(dots.isProblem()).isTrue();
+    assertThat(oddSegment.status()).isEqualTo(400);
+    assertThat(oddSegment.json().get("detail").asString()).contains("path segment");
+    assertThat(unknownService.status()).isEqualTo(404);
+    assertThat(SEEN).isEmpty();
+  }
+
+  @Test
+  void theConsolePageIsServedWithoutAToken() {
+    Api.Response index = api().get("/console/", null);
+    Api.Response script = api().get("/console/console.js", null);
+
+    assertThat(index.status()).isEqualTo(200);
+    assertThat(index.body()).contains("Driftline console").contains("console.js");
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.body()).doesNotContain("innerHTML");
+  }
+}
