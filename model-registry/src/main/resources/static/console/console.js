@@ -4,7 +4,7 @@
 
 const TOKEN_KEY = 'driftline.console.token';
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const session = { token: null, me: null };
+const session = { token: null, me: null, flash: null };
 
 // ---- DOM helpers ------------------------------------------------------------------------------
 
@@ -309,10 +309,11 @@ function rollbackButton(rolloutId, id, label, messages) {
     try {
       const result = await api('/api/v1/rollouts/' + encodeURIComponent(rolloutId) + '/rollback', { method: 'POST', body: {} });
       const reissued = (result.reissued || []).map((r) => r.original + ' → ' + r.reissue).join(', ');
-      messages.append(message('Rolled back rollout #' + rolloutId + ': ' + result.restored + ' device(s) restored'
+      // the page is drawn again from the new state, with the outcome on top
+      session.flash = 'Rolled back rollout #' + rolloutId + ': ' + result.restored + ' device(s) restored'
         + (reissued ? ' (re-issued ' + reissued + ')' : '') + ', ' + result.withoutPreviousBundle
-        + ' without a previous bundle.'));
-      setTimeout(route, 1200);
+        + ' without a previous bundle.';
+      await route();
     } catch (e) {
       messages.append(notice(e, 'rollback refused'));
       button.disabled = false;
@@ -349,10 +350,21 @@ async function incidentsPage(page) {
   }
 }
 
+/** A gate's decision as a badge and its figures flattened to name=value (registry: passed; teacher: decision). */
 function gateFigures(gate) {
-  const entries = Object.entries(gate || {}).filter(([k]) => k !== 'passed');
-  return el('span', {}, gate && gate.passed !== undefined ? badge(gate.passed ? 'pass' : 'fail') : null, ' ',
-    entries.map(([k, v]) => k + '=' + (typeof v === 'number' ? num(v) : JSON.stringify(v))).join(', '));
+  if (!gate) return '—';
+  const passed = gate.passed !== undefined ? gate.passed === true
+    : (gate.decision !== undefined ? gate.decision === 'ship' : undefined);
+  const figures = [];
+  const walk = (prefix, value) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      Object.entries(value).forEach(([k, v]) => walk(prefix ? prefix + '.' + k : k, v));
+    } else {
+      figures.push(prefix + '=' + (typeof value === 'number' ? num(value) : String(value)));
+    }
+  };
+  Object.entries(gate).filter(([k]) => k !== 'passed' && k !== 'decision').forEach(([k, v]) => walk(k, v));
+  return el('span', { class: 'gate' }, passed === undefined ? null : badge(passed ? 'pass' : 'fail'), ' ', figures.join(', '));
 }
 
 async function jobsPage(page) {
@@ -439,7 +451,8 @@ function lineageGraph(versions) {
   versions.forEach((v) => (columns[v.kind] || columns.bundle).push(v));
   const NW = 170, NH = 26, GAP = 10, COLW = 300, TOP = 30;
   const rows = Math.max(1, ...Object.values(columns).map((c) => c.length));
-  const W = COLW * 2 + NW + 40, H = TOP + rows * (NH + GAP) + 10;
+  // room on the right for the loops of rollback edges within the bundle column
+  const W = COLW * 2 + NW + 90, H = TOP + rows * (NH + GAP) + 10;
   const position = new Map();
   const root = svg('svg', { id: 'lineage-graph', class: 'lineage', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H,
     role: 'img', 'aria-label': 'model lineage' });
@@ -527,6 +540,10 @@ async function route() {
   const page = el('div', { id: 'page-' + name });
   document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.dataset.page === name));
   document.getElementById('page').replaceChildren(page);
+  if (session.flash) {
+    page.append(el('div', { class: 'message', id: 'flash', role: 'status' }, session.flash));
+    session.flash = null;
+  }
   try {
     if (name === 'device' && rest.length) await devicePage(page, decodeURIComponent(rest.join('/')));
     else await (PAGES[name] || fleetPage)(page);

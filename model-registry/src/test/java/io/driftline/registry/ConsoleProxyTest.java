@@ -2,19 +2,12 @@ package io.driftline.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.driftline.testsupport.RealPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +16,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The console proxy and {@code /api/v1/me}. The teacher here is a small HTTP server that records
- * what reaches it and answers like the teacher's API (the real teacher is another module, started
- * together with the registry in e2e-tests); the catalog URL points at a closed port.
+ * The console proxy and {@code /api/v1/me}. The teacher here is a {@link StubService} that records
+ * what reaches it and answers like the teacher's API (the real teacher is another module); the
+ * catalog URL points at a closed port.
  */
 // @RealPostgres first: its database must outlive the Spring context, which closes after the class
 @RealPostgres
@@ -34,61 +27,20 @@ class ConsoleProxyTest extends RegistryTest {
 
   static final Path DATA = tempDataDir("console-proxy");
   static final String TEACHER_TOKEN = "teacher-token-for-the-registry";
-  static final List<String> SEEN = new CopyOnWriteArrayList<>();
-  static final HttpServer TEACHER = teacher();
+  static final StubService TEACHER = new StubService()
+      .on("/api/v1/jobs", StubService.Answer.json(200, "{\"items\":[{\"jobId\":\"job-1\"}],\"nextCursor\":null}"))
+      .on("/api/v1/jobs/job-1/retry", StubService.Answer.json(201, "{\"jobId\":\"job-2\",\"retryOf\":\"job-1\"}"))
+      .on("/api/v1/jobs/job-9", StubService.Answer.json(404, "{\"status\":404,\"detail\":\"no job job-9\"}"))
+      .on("/api/v1/refusing", StubService.Answer.json(401, "{\"status\":401}"))
+      .on("/api/v1/slow", new StubService.Answer(200, "application/json", "{}", 3000));
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     register(registry, ConsoleProxyTest.class, DATA);
-    registry.add("driftline.registry.console.teacher-url", () -> "http://127.0.0.1:" + TEACHER.getAddress().getPort() + "/");
+    registry.add("driftline.registry.console.teacher-url", () -> TEACHER.url() + "/");
     registry.add("driftline.registry.console.teacher-token", () -> TEACHER_TOKEN);
     registry.add("driftline.registry.console.catalog-url", () -> "http://127.0.0.1:" + closedPort());
     registry.add("driftline.registry.console.timeout", () -> "1s");
-  }
-
-  /** A stand-in teacher: records "METHOD path?query token body" and answers by path. */
-  static HttpServer teacher() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.setExecutor(Executors.newFixedThreadPool(4));
-      server.createContext("/", exchange -> {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String uri = exchange.getRequestURI().getRawPath()
-            + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
-        SEEN.add(exchange.getRequestMethod() + " " + uri + " " + exchange.getRequestHeaders().getFirst("Authorization")
-            + " " + body);
-        switch (exchange.getRequestURI().getPath()) {
-          case "/api/v1/slow" -> {
-            sleep(3000);
-            answer(exchange, 200, "application/json", "{}");
-          }
-          case "/api/v1/refusing" -> answer(exchange, 401, "application/problem+json", "{\"status\":401}");
-          case "/api/v1/jobs/job-1/retry" -> answer(exchange, 201, "application/json", "{\"jobId\":\"job-2\",\"retryOf\":\"job-1\"}");
-          case "/api/v1/jobs/job-9" -> answer(exchange, 404, "application/problem+json", "{\"status\":404,\"detail\":\"no job job-9\"}");
-          default -> answer(exchange, 200, "application/json", "{\"items\":[{\"jobId\":\"job-1\"}],\"nextCursor\":null}");
-        }
-      });
-      server.start();
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static int closedPort() {
@@ -101,12 +53,12 @@ class ConsoleProxyTest extends RegistryTest {
 
   @AfterAll
   static void stopTeacher() {
-    TEACHER.stop(0);
+    TEACHER.close();
   }
 
   @BeforeEach
   void forget() {
-    SEEN.clear();
+    TEACHER.forget();
   }
 
   @Test
@@ -125,7 +77,7 @@ class ConsoleProxyTest extends RegistryTest {
 
     assertThat(jobs.status()).as(jobs.toString()).isEqualTo(200);
     assertThat(jobs.json().get("items").get(0).get("jobId").asString()).isEqualTo("job-1");
-    assertThat(SEEN).containsExactly("GET /api/v1/jobs?state=FAILED&limit=5 Bearer " + TEACHER_TOKEN + " ");
+    assertThat(TEACHER.seen()).containsExactly("GET /api/v1/jobs?state=FAILED&limit=5 Bearer " + TEACHER_TOKEN + " ");
   }
 
   @Test
@@ -144,7 +96,7 @@ class ConsoleProxyTest extends RegistryTest {
     assertThat(retry.status()).isEqualTo(403);
     assertThat(retry.isProblem()).isTrue();
     assertThat(anonymous.status()).isEqualTo(401);
-    assertThat(SEEN).isEmpty();
+    assertThat(TEACHER.seen()).isEmpty();
   }
 
   @Test
@@ -153,7 +105,7 @@ class ConsoleProxyTest extends RegistryTest {
 
     assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
     assertThat(retry.json().get("retryOf").asString()).isEqualTo("job-1");
-    assertThat(SEEN).containsExactly("POST /api/v1/jobs/job-1/retry Bearer " + TEACHER_TOKEN + " {}");
+    assertThat(TEACHER.seen()).containsExactly("POST /api/v1/jobs/job-1/retry Bearer " + TEACHER_TOKEN + " {}");
   }
 
   @Test
@@ -186,7 +138,7 @@ class ConsoleProxyTest extends RegistryTest {
     assertThat(oddSegment.status()).isEqualTo(400);
     assertThat(oddSegment.json().get("detail").asString()).contains("path segment");
     assertThat(unknownService.status()).isEqualTo(404);
-    assertThat(SEEN).isEmpty();
+    assertThat(TEACHER.seen()).isEmpty();
   }
 
   @Test
