@@ -82,14 +82,10 @@ class ConsoleBrowserTest extends RegistryTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     devices = new TelemetryProducer(TOPIC, 2);
-    io.driftline.testsupport.TestProperties.register(registry, ConsoleBrowserTest.class);
-    Map<String, String> settings = settings(ConsoleBrowserTest.class, DATA);
-    settings.put("driftline.registry.telemetry.enabled", "true");
-    settings.put("driftline.registry.telemetry.topic", TOPIC);
-    settings.put("driftline.registry.signing.trusted-keys[0]", Ed25519Keys.toPem(TEACHER_KEY.getPublic()));
-    settings.put("driftline.registry.console.teacher-url", TEACHER.url());
-    settings.put("driftline.registry.console.teacher-token", "teacher-viewer-token");
-    settings.forEach((k, v) -> registry.add(k, () -> v));
+    registerWithTelemetry(registry, ConsoleBrowserTest.class, DATA, TOPIC, Map.of(
+        "driftline.registry.signing.trusted-keys[0]", Ed25519Keys.toPem(TEACHER_KEY.getPublic()),
+        "driftline.registry.console.teacher-url", TEACHER.url(),
+        "driftline.registry.console.teacher-token", "teacher-viewer-token"));
   }
 
   @BeforeAll

@@ -39,6 +39,20 @@ public abstract class RegistryTest {
   }
 
   /**
+   * Registers infrastructure and registry settings with the telemetry listener on, following
+   * {@code topic}, plus {@code extra} settings.
+   */
+  public static void registerWithTelemetry(DynamicPropertyRegistry registry, Class<?> testClass, Path dataDir,
+      String topic, Map<String, String> extra) {
+    TestProperties.register(registry, testClass);
+    Map<String, String> p = settings(testClass, dataDir);
+    p.put("driftline.registry.telemetry.enabled", "true");
+    p.put("driftline.registry.telemetry.topic", topic);
+    p.putAll(extra);
+    p.forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  /**
    * Returns the registry settings of a test class: blob folder and key under {@code dataDir}, topics
    * of its own, and one token per role (the operator's given by its SHA-256, as in production).
    */

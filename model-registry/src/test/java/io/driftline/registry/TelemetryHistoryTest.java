@@ -49,13 +49,9 @@ class TelemetryHistoryTest extends RegistryTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     devices = new TelemetryProducer(TOPIC, 2);
-    io.driftline.testsupport.TestProperties.register(registry, TelemetryHistoryTest.class);
-    Map<String, String> settings = settings(TelemetryHistoryTest.class, DATA);
-    settings.put("driftline.registry.telemetry.enabled", "true");
-    settings.put("driftline.registry.telemetry.topic", TOPIC);
-    settings.put("driftline.registry.telemetry.keep-per-device", String.valueOf(KEEP));
-    settings.put("driftline.registry.telemetry.stale-after", "10m");
-    settings.forEach((k, v) -> registry.add(k, () -> v));
+    registerWithTelemetry(registry, TelemetryHistoryTest.class, DATA, TOPIC, Map.of(
+        "driftline.registry.telemetry.keep-per-device", String.valueOf(KEEP),
+        "driftline.registry.telemetry.stale-after", "10m"));
   }
 
   @AfterAll
