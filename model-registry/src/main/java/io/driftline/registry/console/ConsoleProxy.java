@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -98,7 +99,13 @@ class ConsoleProxy {
         ? upstream.baseUrl().substring(0, upstream.baseUrl().length() - 1) : upstream.baseUrl();
     String target = base + upstream.prefix() + path(upstream.key(), request)
         + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
-    HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(target)).timeout(settings.timeout())
+    URI uri;
+    try {
+      uri = URI.create(target);
+    } catch (IllegalArgumentException e) {
+      throw RegistryException.badRequest("the console request's query cannot be forwarded: " + e.getMessage());
+    }
+    HttpRequest.Builder call = HttpRequest.newBuilder(uri).timeout(settings.timeout())
         .header("Accept", "application/json");
     if (!upstream.token().isBlank()) {
       call.header("Authorization", "Bearer " + upstream.token());
@@ -134,8 +141,13 @@ class ConsoleProxy {
           "the " + upstream.name() + " answered " + answer.statusCode() + " to the registry's token: check "
               + "driftline.registry.console.teacher-token (an OPERATOR token of the teacher for retries)");
     }
-    String type = answer.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON_VALUE);
-    return ResponseEntity.status(answer.statusCode()).contentType(MediaType.parseMediaType(type)).body(bytes);
+    MediaType type;
+    try {
+      type = MediaType.parseMediaType(answer.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON_VALUE));
+    } catch (InvalidMediaTypeException e) {
+      type = MediaType.APPLICATION_OCTET_STREAM;
+    }
+    return ResponseEntity.status(answer.statusCode()).contentType(type).body(bytes);
   }
 
   /** The part of the request path after {@code /console/api/<service>/}, each segment checked. */
