@@ -225,10 +225,10 @@ async function devicePage(page, deviceId) {
     return;
   }
   const classes = points[points.length - 1].classes;
-  page.append(el('p', { class: 'muted' }, points.length + ' windows (', points[0].windowSeq, '–',
+  page.append(el('p', { class: 'muted' }, points.length + ' windows in the order they arrived (numbers ', points[0].windowSeq, '–',
     points[points.length - 1].windowSeq, '). Devices have no labels, so there is no accuracy: the confidence proxy is ',
     '1 − mean entropy / ln(' + (classes || 'classes') + '), 1 when every frame is certain, 0 when predictions are uniform. ',
-    'Red bands: drift incidents (first to last window); green dashes: bundle changes.'));
+    'Red bands: drift incidents (first to last window); green dashes: bundle changes; grey dots: device restarts.'));
   const bundles = bundleChanges(points);
   page.append(chart('chart-confidence', 'Confidence proxy (1 − H / ln K)', points, (p) => p.confidenceProxy, null,
     incidents, bundles, [0, 1]));
@@ -241,21 +241,41 @@ async function devicePage(page, deviceId) {
   }
 }
 
+/** Where the active bundle changes, and where the device restarted (its window numbers start again). */
 function bundleChanges(points) {
   const changes = [];
   for (let i = 1; i < points.length; i++) {
     if (points[i].activeBundle !== points[i - 1].activeBundle) {
-      changes.push({ seq: points[i].windowSeq, bundle: points[i].activeBundle || 'none' });
+      changes.push({ index: i, kind: 'bundle-change', text: 'bundle ' + (points[i].activeBundle || 'none')
+        + ' from window ' + points[i].windowSeq });
+    }
+    if (points[i].windowSeq < points[i - 1].windowSeq) {
+      changes.push({ index: i, kind: 'restart', text: 'the device restarted: window numbers start again at '
+        + points[i].windowSeq });
     }
   }
   return changes;
 }
 
-/** A line chart over window sequence numbers, with incident bands and bundle changes. */
+/**
+ * The points (indexes) an incident covers: the latest run of windows numbered from its first to its
+ * last window (a device that restarted may have used the same numbers before).
+ */
+function spanOf(points, first, last) {
+  let b = -1;
+  for (let i = points.length - 1; i >= 0; i--) {
+    if (points[i].windowSeq >= first && points[i].windowSeq <= last) { b = i; break; }
+  }
+  if (b < 0) return null;
+  let a = b;
+  while (a > 0 && points[a - 1].windowSeq >= first && points[a - 1].windowSeq < points[a].windowSeq) a--;
+  return [a, b];
+}
+
+/** A line chart over the windows in arrival order, with incident bands, bundle changes and restarts. */
 function chart(id, title, points, value, value2, incidents, bundles, range) {
   const W = 900, H = 200, L = 50, R = 15, T = 24, B = 28;
-  const xs = points.map((p) => p.windowSeq);
-  const x0 = Math.min(...xs), x1 = Math.max(x0 + 1, Math.max(...xs));
+  const x0 = 0, x1 = Math.max(1, points.length - 1);
   const values = points.flatMap((p) => [value(p), value2 ? value2(p) : null]).filter((v) => typeof v === 'number');
   let y0 = range && range[0] !== null ? range[0] : Math.min(...values, 0);
   let y1 = range && range[1] !== null ? range[1] : Math.max(...values, y0 + 1e-9);
@@ -270,8 +290,9 @@ function chart(id, title, points, value, value2, incidents, bundles, range) {
       svg('text', { x: L - 6, y: Y(v) + 4, 'text-anchor': 'end' }, num(v, 2)));
   }
   for (const incident of incidents) {
-    const a = Math.max(x0, incident.firstWindowSeq), b = Math.min(x1, Math.max(incident.lastWindowSeq, incident.firstWindowSeq));
-    if (b < x0 || a > x1) continue;
+    const span = spanOf(points, incident.firstWindowSeq, Math.max(incident.lastWindowSeq, incident.firstWindowSeq));
+    if (!span) continue;
+    const [a, b] = span;
     root.append(svg('rect', { class: 'incident', x: X(a), y: T, width: Math.max(2, X(b) - X(a)), height: H - T - B,
       'data-incident-id': incident.incidentId },
     svg('title', {}, 'incident ' + incident.incidentId + ' (' + incident.state + ', ' + incident.detector + ' '
@@ -279,15 +300,16 @@ function chart(id, title, points, value, value2, incidents, bundles, range) {
     root.append(svg('line', { class: 'incident-start', x1: X(a), x2: X(a), y1: T, y2: H - B }));
   }
   for (const change of bundles) {
-    root.append(svg('line', { class: 'bundle-change', x1: X(change.seq), x2: X(change.seq), y1: T, y2: H - B },
-      svg('title', {}, 'bundle ' + change.bundle + ' from window ' + change.seq)));
+    root.append(svg('line', { class: change.kind, x1: X(change.index), x2: X(change.index), y1: T, y2: H - B },
+      svg('title', {}, change.text)));
   }
   root.append(svg('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }),
     svg('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }),
-    svg('text', { x: L, y: H - 8 }, 'window ' + x0), svg('text', { x: W - R, y: H - 8, 'text-anchor': 'end' }, 'window ' + x1));
+    svg('text', { x: L, y: H - 8 }, 'window ' + points[0].windowSeq),
+    svg('text', { x: W - R, y: H - 8, 'text-anchor': 'end' }, 'window ' + points[points.length - 1].windowSeq));
   const line = (f, cls) => {
-    const d = points.filter((p) => typeof f(p) === 'number')
-      .map((p, i) => (i ? 'L' : 'M') + X(p.windowSeq).toFixed(1) + ' ' + Y(f(p)).toFixed(1)).join(' ');
+    const d = points.map((p, index) => [index, f(p)]).filter(([, v]) => typeof v === 'number')
+      .map(([index, v], i) => (i ? 'L' : 'M') + X(index).toFixed(1) + ' ' + Y(v).toFixed(1)).join(' ');
     if (d) root.append(svg('path', { class: cls, d }));
   };
   if (value2) line(value2, 'series2');

@@ -11,6 +11,7 @@ import io.driftline.testsupport.RealPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,24 @@ class TelemetryHistoryTest extends RegistryTest {
     assertThat(last.get("oodMean").asDouble()).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(last.get("activeBundle").asString()).isEqualTo("fog-fix:1");
     assertThat(telemetry.get("items").get(0).get("activeBundle").isNull()).isTrue();
+  }
+
+  @Test
+  void aRestartedDevicesWindowsAreKeptInArrivalOrderAndARedeliveryOnce() {
+    String device = enrol().get("deviceId").asString();
+    Instant restart = Instant.parse("2026-11-26T09:00:00Z");
+    devices.send(TelemetryProducer.window(device, 0, 0.1, 1.0, null), TelemetryProducer.window(device, 1, 0.1, 1.0, null),
+        TelemetryProducer.window(device, 1, 0.1, 1.0, null));
+    devices.send(TelemetryProducer.window(device, 0, restart, 0.3, 1.0, null),
+        TelemetryProducer.window(device, 1, restart.plusSeconds(10), 0.4, 1.0, null));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(storedSeqs(device)).hasSize(4));
+    JsonNode items = api().get("/api/v1/devices/" + device + "/telemetry", Api.VIEWER).json().get("items");
+    JsonNode fleet = api().get("/api/v1/fleet/" + device, Api.VIEWER).json();
+
+    assertThat(items).extracting(n -> n.get("windowSeq").asLong()).containsExactly(0L, 1L, 0L, 1L);
+    assertThat(items.get(3).get("oodMean").asDouble()).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(fleet.get("lastWindowSeq").asLong()).isEqualTo(1);
   }
 
   @Test

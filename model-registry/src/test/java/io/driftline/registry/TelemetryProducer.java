@@ -52,7 +52,12 @@ final class TelemetryProducer implements AutoCloseable {
    * score {@code ood}.
    */
   static TelemetryWindow window(String deviceId, long seq, double ood, double entropy, @Nullable BundleRef bundle) {
-    Instant start = Instant.parse("2026-11-26T08:00:00Z").plusSeconds(10 * seq);
+    return window(deviceId, seq, Instant.parse("2026-11-26T08:00:00Z").plusSeconds(10 * seq), ood, entropy, bundle);
+  }
+
+  /** The same, starting at {@code start} (a device that restarted numbers its windows from 0 again). */
+  static TelemetryWindow window(String deviceId, long seq, Instant start, double ood, double entropy,
+      @Nullable BundleRef bundle) {
     int[] histogram = new int[10];
     Arrays.fill(histogram, 5);
     return new TelemetryWindow(deviceId, seq, start, start.plusSeconds(10), 50,

@@ -25,7 +25,7 @@ class TelemetryResource {
   }
 
   @GetMapping("/api/v1/devices/{deviceId}/telemetry")
-  @Operation(summary = "A device's newest telemetry windows, oldest first",
+  @Operation(summary = "A device's newest telemetry windows, in the order they arrived",
       description = "confidenceProxy is 1 - meanEntropy/ln(classes), not accuracy. limit defaults to (and may not exceed) "
           + "driftline.registry.telemetry.keep-per-device, the number of windows kept per device.")
   DeviceTelemetry telemetry(@PathVariable String deviceId, @RequestParam(required = false) @Nullable Integer limit) {
@@ -49,7 +49,7 @@ class TelemetryResource {
    * A device's telemetry.
    *
    * @param deviceId the device
-   * @param items its newest windows, oldest first
+   * @param items its newest windows, in the order they arrived (numbers start again at 0 after a device restart)
    */
   record DeviceTelemetry(String deviceId, List<TelemetryPoint> items) {}
 }

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param reportedBundle the bundle it last reported running, or null
  * @param reportedAt when it last reported its state, or null (never)
  * @param lastTelemetryAt when the registry last stored a telemetry window of it, or null (never)
- * @param lastWindowSeq the sequence number of its newest stored window, or null
+ * @param lastWindowSeq the sequence number of the newest window stored (by arrival), or null
  * @param health {@link Health#OK} if a window arrived within
  *     {@code driftline.registry.telemetry.stale-after}, {@link Health#STALE} if not, {@link Health#NEVER}
  *     if none ever did

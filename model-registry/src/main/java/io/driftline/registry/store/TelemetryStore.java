@@ -28,7 +28,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Keeps the newest telemetry windows of every enrolled device and answers the console's fleet and
  * chart queries. Windows of devices the registry does not know are not stored (nothing would ever
- * delete them); a window stored twice (a redelivery) is kept once.
+ * delete them); a window stored twice (a redelivery: same device, number and start) is kept once.
+ * Windows are ordered by arrival, not by number, because a device agent numbers them from 0 again
+ * after a restart.
  */
 @Repository
 public class TelemetryStore {
@@ -39,14 +41,14 @@ public class TelemetryStore {
         active_bundle, classes)
       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
       where exists (select 1 from device where id = ?)
-      on conflict (device_id, window_seq) do nothing""";
+      on conflict (device_id, window_seq, window_start) do nothing""";
 
-  // Deletes all but the newest keepPerDevice windows of one device. With fewer windows the
-  // subquery's minimum is the oldest window, so nothing is deleted.
+  // Deletes all but the newest keepPerDevice windows of one device (by arrival). With fewer windows
+  // the subquery's minimum is the oldest window, so nothing is deleted.
   private static final String TRIM = """
-      delete from telemetry_window where device_id = ? and window_seq < (
-        select min(window_seq) from (
-          select window_seq from telemetry_window where device_id = ? order by window_seq desc limit ?) newest)""";
+      delete from telemetry_window where device_id = ? and id < (
+        select min(id) from (
+          select id from telemetry_window where device_id = ? order by id desc limit ?) newest)""";
 
   private static final String FLEET = """
       select d.seq, d.id, d.device_class, d.student, d.domain, d.status,
@@ -61,7 +63,7 @@ public class TelemetryStore {
       left join reported_state r on r.device_id = d.id
       left join lateral (
         select received_at, window_seq from telemetry_window tw where tw.device_id = d.id
-        order by window_seq desc limit 1) t on true
+        order by id desc limit 1) t on true
       """;
 
   private final JdbcTemplate jdbcTemplate;
@@ -112,7 +114,8 @@ public class TelemetryStore {
   }
 
   /**
-   * Returns a device's newest {@code limit} windows (null: all that are kept), oldest first.
+   * Returns a device's newest {@code limit} windows (null: all that are kept), in the order they
+   * arrived (a device that restarted numbers its windows from 0 again).
    *
    * @throws RegistryException 404 for an unknown device, 400 for a limit outside 1..keep-per-device
    */
@@ -124,7 +127,7 @@ public class TelemetryStore {
     }
     devices.get(deviceId);
     List<TelemetryPoint> newestFirst = jdbc.sql("""
-            select * from telemetry_window where device_id = ? order by window_seq desc limit ?""")
+            select * from telemetry_window where device_id = ? order by id desc limit ?""")
         .params(deviceId, limit).query(TelemetryStore::point).list();
     List<TelemetryPoint> points = new ArrayList<>(newestFirst);
     Collections.reverse(points);
