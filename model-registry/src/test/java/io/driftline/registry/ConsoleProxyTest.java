@@ -32,7 +32,8 @@ class ConsoleProxyTest extends RegistryTest {
       .on("/api/v1/jobs/job-1/retry", StubService.Answer.json(201, "{\"jobId\":\"job-2\",\"retryOf\":\"job-1\"}"))
       .on("/api/v1/jobs/job-9", StubService.Answer.json(404, "{\"status\":404,\"detail\":\"no job job-9\"}"))
       .on("/api/v1/refusing", StubService.Answer.json(401, "{\"status\":401}"))
-      .on("/api/v1/slow", new StubService.Answer(200, "application/json", "{}", 3000));
+      .on("/api/v1/slow", StubService.Answer.late(3000))
+      .on("/api/v1/stalling", StubService.Answer.stalling(3000));
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -113,6 +114,9 @@ class ConsoleProxyTest extends RegistryTest {
     long start = System.nanoTime();
     Api.Response slow = api().get("/console/api/teacher/slow", Api.VIEWER);
     long slowMillis = (System.nanoTime() - start) / 1_000_000;
+    start = System.nanoTime();
+    Api.Response stalling = api().get("/console/api/teacher/stalling", Api.VIEWER);
+    long stallingMillis = (System.nanoTime() - start) / 1_000_000;
     Api.Response catalog = api().get("/console/api/catalog/inventory", Api.VIEWER);
     Api.Response refusing = api().get("/console/api/teacher/refusing", Api.VIEWER);
 
@@ -120,6 +124,9 @@ class ConsoleProxyTest extends RegistryTest {
     assertThat(slow.json().get("title").asString()).isEqualTo("cloud teacher unreachable");
     assertThat(slow.json().get("detail").asString()).contains("no answer within 1.0 s");
     assertThat(slowMillis).isLessThan(2500);
+    assertThat(stalling.status()).isEqualTo(502);
+    assertThat(stalling.json().get("detail").asString()).contains("no answer within 1.0 s");
+    assertThat(stallingMillis).isLessThan(2500);
     assertThat(catalog.status()).isEqualTo(502);
     assertThat(catalog.isProblem()).isTrue();
     assertThat(catalog.json().get("title").asString()).isEqualTo("semantic catalog unreachable");

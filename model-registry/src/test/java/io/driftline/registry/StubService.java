@@ -27,11 +27,20 @@ final class StubService implements AutoCloseable {
    * @param contentType Content-Type
    * @param body the body
    * @param delayMillis how long to wait before answering
+   * @param stallMillis how long to wait after the headers and the first half of the body
    */
-  record Answer(int status, String contentType, String body, long delayMillis) {
+  record Answer(int status, String contentType, String body, long delayMillis, long stallMillis) {
 
     static Answer json(int status, String body) {
-      return new Answer(status, status < 400 ? "application/json" : "application/problem+json", body, 0);
+      return new Answer(status, status < 400 ? "application/json" : "application/problem+json", body, 0, 0);
+    }
+
+    static Answer late(long delayMillis) {
+      return new Answer(200, "application/json", "{}", delayMillis, 0);
+    }
+
+    static Answer stalling(long stallMillis) {
+      return new Answer(200, "application/json", "{\"items\":[],\"nextCursor\":null}", 0, stallMillis);
     }
   }
 
@@ -79,18 +88,30 @@ final class StubService implements AutoCloseable {
         + " " + exchange.getRequestHeaders().getFirst("Authorization") + " " + body);
     Answer answer = answers.getOrDefault(exchange.getRequestURI().getPath(),
         Answer.json(404, "{\"status\":404,\"detail\":\"stub: nothing at this path\"}"));
-    if (answer.delayMillis() > 0) {
-      try {
-        Thread.sleep(answer.delayMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    sleep(answer.delayMillis());
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", answer.contentType());
     exchange.sendResponseHeaders(answer.status(), bytes.length);
-    exchange.getResponseBody().write(bytes);
+    try {
+      exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+      exchange.getResponseBody().flush();
+      sleep(answer.stallMillis());
+      exchange.getResponseBody().write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+    } catch (IOException e) {
+      // the client gave up waiting: what a stalling answer is for
+    }
     exchange.close();
+  }
+
+  private static void sleep(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

@@ -16,6 +16,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,24 +119,28 @@ class ConsoleProxy {
     } else {
       call.header("Content-Type", MediaType.APPLICATION_JSON_VALUE).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
-    HttpResponse<InputStream> answer;
-    byte[] bytes;
+    // The request timeout of the JDK client ends when the headers arrive; waiting on the future
+    // bounds the whole call, body included, and cancelling it aborts the exchange.
+    CompletableFuture<HttpResponse<byte @Nullable []>> pending = client.sendAsync(call.build(), ConsoleProxy::bounded);
+    HttpResponse<byte @Nullable []> answer;
     try {
-      answer = client.send(call.build(), HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = answer.body()) {
-        bytes = in.readNBytes(MAX_ANSWER + 1);
-      }
-    } catch (HttpTimeoutException e) {
+      answer = pending.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
       throw unreachable(upstream, base, "no answer within " + seconds(settings.timeout()));
-    } catch (ConnectException e) {
-      throw unreachable(upstream, base, "connection refused");
-    } catch (IOException e) {
-      throw unreachable(upstream, base, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      String why = cause instanceof HttpTimeoutException ? "no answer within " + seconds(settings.timeout())
+          : cause instanceof ConnectException ? "connection refused"
+          : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      throw unreachable(upstream, base, why);
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw unreachable(upstream, base, "interrupted");
     }
-    if (bytes.length > MAX_ANSWER) {
+    byte[] bytes = answer.body();
+    if (bytes == null || bytes.length > MAX_ANSWER) {
       throw new ConsoleServiceException(HttpStatus.BAD_GATEWAY, upstream.name() + " answer too large",
           "the " + upstream.name() + " answered more than " + MAX_ANSWER + " bytes; ask for a smaller page");
     }
@@ -148,6 +156,14 @@ class ConsoleProxy {
       type = MediaType.APPLICATION_OCTET_STREAM;
     }
     return ResponseEntity.status(answer.statusCode()).contentType(type).body(bytes);
+  }
+
+  /** Reads an answer whole, or discards one that announces more than {@value #MAX_ANSWER} bytes (null). */
+  private static HttpResponse.BodySubscriber<byte @Nullable []> bounded(HttpResponse.ResponseInfo info) {
+    if (info.headers().firstValueAsLong("Content-Length").orElse(0) > MAX_ANSWER) {
+      return HttpResponse.BodySubscribers.replacing(null);
+    }
+    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> bytes);
   }
 
   /** The part of the request path after {@code /console/api/<service>/}, each segment checked. */
