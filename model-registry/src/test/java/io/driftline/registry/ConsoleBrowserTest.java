@@ -320,7 +320,7 @@ class ConsoleBrowserTest extends RegistryTest {
 
   @Test
   @Order(5)
-  void modelsJobsAndAnUnconfiguredCatalogRender() {
+  void modelsIncidentsJobsAndAnUnconfiguredCatalogRender() {
     fleet();
     open("#/models");
     WebElement models = loaded("models");
@@ -332,6 +332,12 @@ class ConsoleBrowserTest extends RegistryTest {
         + bundle + ":3']"))).hasSize(1);
     assertThat(models.findElement(By.cssSelector("#rollout-table tr[data-rollout-id='" + phoneRollout + "'] button.rollback"))
         .isDisplayed()).isTrue();
+
+    open("#/incidents");
+    WebElement incidents = loaded("incidents");
+    WebElement incident = incidents.findElement(By.cssSelector("#incident-table tr[data-incident-id='inc-fog-1']"));
+    assertThat(incident.getText()).contains("RECOVERED").contains("oodScore.mean = 4.250").contains("20–29").contains("job-7");
+    assertThat(incident.findElement(By.cssSelector("a[data-device-id]")).getText()).isEqualTo(charted);
 
     open("#/jobs");
     WebElement jobs = loaded("jobs");
