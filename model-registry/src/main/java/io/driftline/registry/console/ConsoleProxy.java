@@ -61,6 +61,8 @@ class ConsoleProxy {
 
   ConsoleProxy(RegistryProperties properties) {
     this.settings = properties.console();
+    checkUrl("teacher-url", settings.teacherUrl());
+    checkUrl("catalog-url", settings.catalogUrl());
     this.client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
         .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -156,6 +158,24 @@ class ConsoleProxy {
       type = MediaType.APPLICATION_OCTET_STREAM;
     }
     return ResponseEntity.status(answer.statusCode()).contentType(type).body(bytes);
+  }
+
+  /** Fails at start on a URL the proxy could not call, rather than on the console's first request. */
+  private static void checkUrl(String setting, String url) {
+    if (url.isBlank()) {
+      return;
+    }
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("driftline.registry.console." + setting + " '" + url + "' is not a URL", e);
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getQuery() != null) {
+      throw new IllegalArgumentException("driftline.registry.console." + setting + " '" + url
+          + "' must be an http(s) URL with a host and no query, e.g. http://localhost:8081");
+    }
   }
 
   /** Reads an answer whole, or discards one that announces more than {@value #MAX_ANSWER} bytes (null). */
