@@ -529,10 +529,12 @@ async function catalogPage(page) {
   page.append(
     el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault();
       run('match/artefacts/' + encodeURIComponent(artefact.value.trim()) + '/devices?limit=200'); } },
-    el('label', { for: 'catalog-artefact' }, 'Devices that can run'), artefact, el('button', { type: 'submit' }, 'Match')),
+    el('label', { for: 'catalog-artefact' }, 'Devices that can run'), artefact,
+    el('button', { type: 'submit', id: 'catalog-artefact-match' }, 'Match')),
     el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault();
       run('match/devices/' + encodeURIComponent(device.value.trim())); } },
-    el('label', { for: 'catalog-device' }, 'What fits device'), device, el('button', { type: 'submit' }, 'Match')),
+    el('label', { for: 'catalog-device' }, 'What fits device'), device,
+    el('button', { type: 'submit', id: 'catalog-device-match' }, 'Match')),
     el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); run('inventory'); } },
       el('button', { type: 'submit', id: 'catalog-inventory' }, 'Inventory')),
     out);

@@ -47,8 +47,8 @@ import tools.jackson.databind.JsonNode;
  * produced to the topic): log in, see the fleet, open a device's charts with an incident marked,
  * roll a rollout back from the device page and check through the API that it took effect, and
  * check that a viewer is offered no change and the server refuses one. The teacher behind the
- * proxy is a {@link StubService} answering incidents and jobs; the catalog is left unconfigured, so
- * its page must show that instead of breaking. Screenshots go to
+ * proxy is a {@link StubService} answering incidents and jobs, the catalog another answering one
+ * matchmaking query; at the end the teacher goes away, and its pages must say so instead of breaking. Screenshots go to
  * {@code target/surefire-reports/console-screenshots/}.
  *
  * <p>Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} the test is skipped, or
@@ -69,6 +69,7 @@ class ConsoleBrowserTest extends RegistryTest {
   static final String TOPIC = "device.telemetry.consolebrowsertest-" + UUID.randomUUID();
   static final KeyPair TEACHER_KEY = Ed25519Keys.generate();
   static final StubService TEACHER = new StubService();
+  static final StubService CATALOG = new StubService();
   static TelemetryProducer devices;
   static WebDriver browser;
 
@@ -86,7 +87,8 @@ class ConsoleBrowserTest extends RegistryTest {
     registerWithTelemetry(registry, ConsoleBrowserTest.class, DATA, TOPIC, Map.of(
         "driftline.registry.signing.trusted-keys[0]", Ed25519Keys.toPem(TEACHER_KEY.getPublic()),
         "driftline.registry.console.teacher-url", TEACHER.url(),
-        "driftline.registry.console.teacher-token", "teacher-viewer-token"));
+        "driftline.registry.console.teacher-token", "teacher-viewer-token",
+        "driftline.registry.console.catalog-url", CATALOG.url()));
   }
 
   @BeforeAll
@@ -118,6 +120,7 @@ class ConsoleBrowserTest extends RegistryTest {
       devices.close();
     }
     TEACHER.close();
+    CATALOG.close();
   }
 
   /** A student, a bundle model with two versions, three devices, two rollouts and 40 windows of telemetry. */
@@ -178,6 +181,9 @@ class ConsoleBrowserTest extends RegistryTest {
           "attempt": 1, "leadDevice": "%s", "createdAt": "2026-11-26T08:03:25Z", "startedAt": "2026-11-26T08:03:27Z",
           "finishedAt": "2026-11-26T08:03:40Z", "reason": null, "devices": ["%s"], "sampleCount": 240}],
          "nextCursor": null}""".formatted(charted, charted)));
+    CATALOG.on("/catalog/match/artefacts/" + bundle + ":2/devices", StubService.Answer.json(200, """
+        {"artefact": "%s:2", "kind": "bundle", "deviceCount": 2, "devices": ["%s", "%s"]}"""
+        .formatted(bundle, charted, mcu2)));
     TEACHER.on("/api/v1/jobs/job-7/retry", StubService.Answer.json(201, """
         {"jobId": "job-8", "trigger": "RETRY", "retryOf": "job-7", "state": "QUEUED"}"""));
     TEACHER.on("/api/v1/jobs/job-7", StubService.Answer.json(200, """
@@ -200,7 +206,9 @@ class ConsoleBrowserTest extends RegistryTest {
     return new WebDriverWait(browser, WAIT);
   }
 
+  /** Loads the console afresh at a route (the same route twice would otherwise change nothing). */
   private void open(String hash) {
+    browser.get("about:blank");
     browser.get("http://127.0.0.1:" + port + "/console/" + hash);
   }
 
@@ -320,7 +328,7 @@ class ConsoleBrowserTest extends RegistryTest {
 
   @Test
   @Order(5)
-  void modelsIncidentsJobsAndAnUnconfiguredCatalogRender() {
+  void modelsIncidentsJobsAndCatalogMatchesRender() {
     fleet();
     open("#/models");
     WebElement models = loaded("models");
@@ -351,10 +359,17 @@ class ConsoleBrowserTest extends RegistryTest {
 
     open("#/catalog");
     WebElement catalog = loaded("catalog");
+    catalog.findElement(By.id("catalog-artefact")).sendKeys(bundle + ":2");
+    catalog.findElement(By.id("catalog-artefact-match")).click();
+    WebElement result = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#catalog-result .result")));
+    screenshot("6-catalog-match");
+    assertThat(result.getText()).contains("deviceCount").contains("2").contains(charted).contains(mcu2);
+    assertThat(CATALOG.seen()).anySatisfy(r -> assertThat(r).startsWith("GET /catalog/match/artefacts/" + bundle
+        + ":2/devices?limit=200 null"));
+
     catalog.findElement(By.id("catalog-inventory")).click();
-    WebElement notice = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#catalog-result .notice")));
-    screenshot("6-catalog-not-configured");
-    assertThat(notice.getText()).contains("semantic catalog not configured").contains("driftline.registry.console.catalog-url");
+    WebElement missing = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#catalog-result .notice")));
+    assertThat(missing.getText()).contains("stub: nothing at this path");
   }
 
   @Test
@@ -388,5 +403,25 @@ class ConsoleBrowserTest extends RegistryTest {
     assertThat(retry.isProblem()).isTrue();
     assertThat(api().get("/api/v1/rollouts/" + phoneRollout, Api.VIEWER).json().get("status").asString()).isEqualTo("ACTIVE");
     assertThat(TEACHER.seen().stream().filter(r -> r.startsWith("POST")).count()).isEqualTo(postsBefore);
+  }
+
+  @Test
+  @Order(7)
+  void withTheTeacherGoneThePagesSaySoAndTheChartsStillDraw() {
+    fleet();
+    TEACHER.close();
+
+    open("#/jobs");
+    WebElement jobs = loaded("jobs");
+    WebElement notice = jobs.findElement(By.cssSelector(".notice"));
+    assertThat(notice.getText()).contains("cloud teacher unreachable").contains("driftline.registry.console.teacher-url");
+
+    open("#/device/" + charted);
+    WebElement device = loaded("device");
+    screenshot("8-teacher-unreachable");
+    assertThat(device.findElement(By.id("device-incidents-note")).getText())
+        .contains("cloud teacher unreachable").contains("incidents are not marked");
+    assertThat(device.findElement(By.cssSelector("#chart-entropy path.series")).getAttribute("d").split("L")).hasSize(40);
+    assertThat(device.findElements(By.cssSelector("rect.incident"))).isEmpty();
   }
 }

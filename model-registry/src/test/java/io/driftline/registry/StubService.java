@@ -48,6 +48,7 @@ final class StubService implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final List<String> seen = new CopyOnWriteArrayList<>();
+  private boolean closed;
 
   StubService() {
     try {
@@ -114,9 +115,13 @@ final class StubService implements AutoCloseable {
     }
   }
 
+  /** Stops answering: later calls find the port closed. Closing again does nothing. */
   @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      server.stop(0);
+      executor.shutdownNow();
+    }
   }
 }
