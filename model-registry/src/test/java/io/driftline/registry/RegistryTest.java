@@ -39,6 +39,20 @@ public abstract class RegistryTest {
   }
 
   /**
+   * Registers infrastructure and registry settings with the telemetry listener on, following
+   * {@code topic}, plus {@code extra} settings.
+   */
+  public static void registerWithTelemetry(DynamicPropertyRegistry registry, Class<?> testClass, Path dataDir,
+      String topic, Map<String, String> extra) {
+    TestProperties.register(registry, testClass);
+    Map<String, String> p = settings(testClass, dataDir);
+    p.put("driftline.registry.telemetry.enabled", "true");
+    p.put("driftline.registry.telemetry.topic", topic);
+    p.putAll(extra);
+    p.forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  /**
    * Returns the registry settings of a test class: blob folder and key under {@code dataDir}, topics
    * of its own, and one token per role (the operator's given by its SHA-256, as in production).
    */
@@ -50,6 +64,10 @@ public abstract class RegistryTest {
     p.put("driftline.registry.topics.registry-events", "registry.events" + suffix);
     p.put("driftline.registry.topics.desired-state", "fleet.desired-state" + suffix);
     p.put("driftline.registry.topics.partitions", "2");
+    // telemetry is consumed only where a test produces it (ConsoleBrowserTest, TelemetryHistoryTest)
+    p.put("driftline.registry.telemetry.enabled", "false");
+    p.put("driftline.registry.telemetry.topic", "device.telemetry" + suffix);
+    p.put("driftline.registry.telemetry.dead-letter-partitions", "2");
     p.put("driftline.registry.security.tokens[0].name", "test-admin");
     p.put("driftline.registry.security.tokens[0].role", "ADMIN");
     p.put("driftline.registry.security.tokens[0].token", Api.ADMIN);

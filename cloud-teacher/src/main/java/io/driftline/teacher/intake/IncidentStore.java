@@ -8,6 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -103,6 +107,61 @@ public class IncidentStore {
     return jdbc.query("SELECT " + COLUMNS + " FROM incidents WHERE group_id = ? ORDER BY opened_at, incident_id",
         ROW, groupId);
   }
+
+  /**
+   * A page of incidents, newest opening first.
+   *
+   * @param state only incidents in this state, or null for all
+   * @param deviceId only incidents of this device, or null for all
+   * @param cursor the {@link Page#nextCursor()} of the previous page, or null for the first
+   * @param limit the page size
+   * @throws IllegalArgumentException if the cursor is not one this store issued
+   */
+  public Page page(@Nullable State state, @Nullable String deviceId, @Nullable String cursor, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM incidents WHERE ");
+    List<Object> params = new ArrayList<>();
+    if (cursor != null) {
+      Instant beforeAt;
+      String beforeId;
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+        beforeAt = Instant.parse(parts[0]);
+        beforeId = parts[1];
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("cursor '" + cursor + "' is not a cursor this service issued");
+      }
+      sql.append("(opened_at, incident_id) < (?, ?) AND ");
+      params.add(utc(beforeAt));
+      params.add(beforeId);
+    }
+    if (state != null) {
+      sql.append("state = ? AND ");
+      params.add(state.name());
+    }
+    if (deviceId != null) {
+      sql.append("device_id = ? AND ");
+      params.add(deviceId);
+    }
+    sql.append("true ORDER BY opened_at DESC, incident_id DESC LIMIT ?");
+    params.add(limit + 1);
+    List<DriftIncident> rows = jdbc.query(sql.toString(), ROW, params.toArray());
+    String next = null;
+    if (rows.size() > limit) {
+      rows = rows.subList(0, limit);
+      DriftIncident last = rows.get(limit - 1);
+      next = Base64.getUrlEncoder().withoutPadding().encodeToString(
+          (last.openedAt() + "|" + last.incidentId()).getBytes(StandardCharsets.UTF_8));
+    }
+    return new Page(List.copyOf(rows), next);
+  }
+
+  /**
+   * A page of incidents.
+   *
+   * @param items the incidents, newest opening first
+   * @param nextCursor pass as {@code cursor} for the next page; null on the last page
+   */
+  public record Page(List<DriftIncident> items, @Nullable String nextCursor) {}
 
   private DriftIncident select(String incidentId, String lock) {
     return jdbc.queryForObject("SELECT " + COLUMNS + " FROM incidents WHERE incident_id = ?" + lock, ROW, incidentId);

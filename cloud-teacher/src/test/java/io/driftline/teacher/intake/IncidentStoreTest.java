@@ -1,6 +1,7 @@
 package io.driftline.teacher.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftline.core.events.DriftIncident;
 import io.driftline.core.events.DriftIncident.State;
@@ -95,5 +96,27 @@ class IncidentStoreTest {
     assertThat(store.byGroup("inc-e")).singleElement().satisfies(i -> assertThat(i.groupId()).isEqualTo("inc-e"));
     assertThat(store.byGroup("no-such-group")).isEmpty();
     assertThat(store.find("no-such-incident")).isEmpty();
+  }
+
+  @Test
+  void pagesRunNewestOpeningFirstFilteredByDeviceAndStateWithoutRepeats() {
+    for (int i = 0; i < 5; i++) {
+      store.apply(new DriftIncident("inc-page-" + i, "pager", i == 3 ? State.ADAPTING : State.OPEN, "adwin",
+          "meanEntropy", 1.0 + i, T0.plusSeconds(60L * i), T0.plusSeconds(60L * i), 10L * i, 10L * i + 3, null, null));
+    }
+    store.apply(incident("inc-page-other", State.OPEN, 150, null));
+
+    IncidentStore.Page first = store.page(null, "pager", null, 2);
+    IncidentStore.Page second = store.page(null, "pager", first.nextCursor(), 2);
+    IncidentStore.Page third = store.page(null, "pager", second.nextCursor(), 2);
+
+    assertThat(first.items()).extracting(DriftIncident::incidentId).containsExactly("inc-page-4", "inc-page-3");
+    assertThat(second.items()).extracting(DriftIncident::incidentId).containsExactly("inc-page-2", "inc-page-1");
+    assertThat(third.items()).extracting(DriftIncident::incidentId).containsExactly("inc-page-0");
+    assertThat(third.nextCursor()).isNull();
+    assertThat(store.page(State.ADAPTING, "pager", null, 10).items()).extracting(DriftIncident::incidentId)
+        .containsExactly("inc-page-3");
+    assertThatThrownBy(() -> store.page(null, null, "not-a-cursor", 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a cursor");
   }
 }

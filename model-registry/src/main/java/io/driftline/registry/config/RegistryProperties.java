@@ -19,6 +19,8 @@ import org.springframework.util.unit.DataSize;
  * @param signing the registry's Ed25519 key and the keys whose bundles it accepts
  * @param security the API tokens
  * @param publicBaseUrl prefix of artefact URLs in desired states (empty: a path on the registry)
+ * @param telemetry the telemetry history the console charts
+ * @param console the admin console's proxy to the other services
  */
 @ConfigurationProperties("driftline.registry")
 public record RegistryProperties(
@@ -27,7 +29,9 @@ public record RegistryProperties(
     @DefaultValue TopicNames topics,
     @DefaultValue Signing signing,
     @DefaultValue Security security,
-    @DefaultValue("") String publicBaseUrl) {
+    @DefaultValue("") String publicBaseUrl,
+    @DefaultValue Telemetry telemetry,
+    @DefaultValue Console console) {
 
   /**
    * Artefact storage.
@@ -99,4 +103,55 @@ public record RegistryProperties(
    * @param token the token itself
    */
   public record ApiToken(String name, Role role, @Nullable String sha256, @Nullable String token) {}
+
+  /**
+   * The telemetry history: windows read from {@code device.telemetry} and kept per device.
+   *
+   * @param enabled whether the registry consumes telemetry at all
+   * @param topic the topic of {@code TelemetryWindow}s (poison records go to {@code <topic>-dlt})
+   * @param groupId the consumer group
+   * @param keepPerDevice how many of a device's newest windows are kept (older ones are deleted)
+   * @param staleAfter a device whose newest window ended longer ago than this is shown as stale
+   * @param maxPollRecords records per poll, i.e. per database transaction
+   * @param retryInterval pause between attempts when the database cannot be written
+   * @param deadLetterPartitions partitions of the dead-letter topic when the registry declares it;
+   *     at least those of the telemetry topic (the recoverer keeps the source partition)
+   */
+  public record Telemetry(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue(Topics.DEVICE_TELEMETRY) String topic,
+      @DefaultValue("model-registry-telemetry") String groupId,
+      @DefaultValue("720") int keepPerDevice,
+      @DefaultValue("5m") Duration staleAfter,
+      @DefaultValue("500") int maxPollRecords,
+      @DefaultValue("1s") Duration retryInterval,
+      @DefaultValue("6") int deadLetterPartitions) {
+
+    /** Checks the sizes. */
+    public Telemetry {
+      if (keepPerDevice < 1) {
+        throw new IllegalArgumentException("driftline.registry.telemetry.keep-per-device must be >= 1, got " + keepPerDevice);
+      }
+      if (maxPollRecords < 1) {
+        throw new IllegalArgumentException("driftline.registry.telemetry.max-poll-records must be >= 1, got " + maxPollRecords);
+      }
+    }
+  }
+
+  /**
+   * The admin console's proxy ({@code /console/api/teacher/**}, {@code /console/api/catalog/**}).
+   *
+   * @param teacherUrl base URL of the cloud teacher (empty: not configured)
+   * @param teacherToken the API token the registry sends to the teacher (an OPERATOR token lets
+   *     console operators retry jobs; the registry still checks the console user's own role first)
+   * @param catalogUrl base URL of the semantic catalog (empty: not configured)
+   * @param connectTimeout how long to wait for a connection to either service
+   * @param timeout how long a proxied call may take in all
+   */
+  public record Console(
+      @DefaultValue("") String teacherUrl,
+      @DefaultValue("") String teacherToken,
+      @DefaultValue("") String catalogUrl,
+      @DefaultValue("2s") Duration connectTimeout,
+      @DefaultValue("10s") Duration timeout) {}
 }

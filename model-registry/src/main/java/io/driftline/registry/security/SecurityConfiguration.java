@@ -2,6 +2,7 @@ package io.driftline.registry.security;
 
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
 import org.springframework.context.annotation.Bean;
@@ -11,6 +12,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call what. Roles nest: admin includes operator, operator includes viewer (see
@@ -30,6 +32,16 @@ class SecurityConfiguration {
   @Bean
   SecurityObservationSettings securityObservationSettings() {
     return SecurityObservationSettings.noObservations();
+  }
+
+  /**
+   * Answers a request the firewall refuses (encoded dots or slashes, say) as problem+json like
+   * every other refusal, rather than as a bare 400.
+   */
+  @Bean
+  RequestRejectedHandler requestRejectedHandler(ProblemResponses problems) {
+    return (request, response, rejected) -> problems.write(request, response, 400, "Bad Request",
+        "the request was refused: " + rejected.getMessage());
   }
 
   @Bean
@@ -52,6 +64,12 @@ class SecurityConfiguration {
                 "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
                 "/error").permitAll()
             .requestMatchers(GET, "/api/v1/signing-key").permitAll()
+            // the console's static files; everything they show comes from the API with the user's token
+            .requestMatchers(GET, "/console", "/console/", "/console/*.html", "/console/*.js", "/console/*.css",
+                "/console/*.svg").permitAll()
+            .requestMatchers(GET, "/console/api/**").hasRole("VIEWER")
+            .requestMatchers(POST, "/console/api/**").hasRole("OPERATOR")
+            .requestMatchers(GET, "/api/v1/me").authenticated()
             .requestMatchers(GET, "/api/v1/devices/*", "/api/v1/devices/*/desired-state",
                 "/api/v1/artefacts/*").hasAnyRole("VIEWER", "DEVICE")
             .requestMatchers(PUT, "/api/v1/devices/*/reported-state").hasAnyRole("OPERATOR", "DEVICE")
