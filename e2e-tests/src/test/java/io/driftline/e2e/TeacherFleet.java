@@ -195,6 +195,8 @@ final class TeacherFleet implements AutoCloseable {
         "--driftline.teacher.models.teacher=teacher:1",
         "--driftline.teacher.signing.key-file=" + dir.resolve("teacher-key.pem"),
         "--driftline.teacher.jobs.min-samples=20",
+        // these tests send 60 uploads per domain (12 held out): the loop, not the gate's sample floor, is under test
+        "--driftline.teacher.gate.min-held-out=10",
         "--driftline.teacher.jobs.collect-for=5s",
         "--driftline.teacher.jobs.stale-after=4s",
         "--driftline.teacher.jobs.poll=200ms",

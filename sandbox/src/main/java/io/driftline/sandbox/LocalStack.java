@@ -102,6 +102,7 @@ final class LocalStack implements AutoCloseable {
     }
     String registryUrl = "http://127.0.0.1:" + ports.get("model-registry");
     String catalogUrl = "http://127.0.0.1:" + ports.get("semantic-catalog");
+    String teacherUrl = "http://127.0.0.1:" + ports.get("cloud-teacher");
     String adminToken = "sandbox-admin-" + UUID.randomUUID();
     String teacherToken = "sandbox-teacher-" + UUID.randomUUID();
     List<String> datasource = new ArrayList<>(List.of("--spring.datasource.url=" + db.jdbcUrl()));
@@ -118,7 +119,11 @@ final class LocalStack implements AutoCloseable {
             "--driftline.registry.topics.partitions=" + PARTITIONS,
             "--driftline.registry.security.tokens[0].name=sandbox-admin",
             "--driftline.registry.security.tokens[0].role=ADMIN",
-            "--driftline.registry.security.tokens[0].token=" + adminToken)),
+            "--driftline.registry.security.tokens[0].token=" + adminToken,
+            // the console calls the teacher and the catalog through the registry
+            "--driftline.registry.console.teacher-url=" + teacherUrl,
+            "--driftline.registry.console.teacher-token=" + teacherToken,
+            "--driftline.registry.console.catalog-url=" + catalogUrl)),
         "semantic-catalog", List.of(
             "--spring.kafka.bootstrap-servers=" + kafka,
             "--driftline.catalog.dataset=" + out.resolve("catalog-tdb2").toAbsolutePath(),
@@ -138,8 +143,9 @@ final class LocalStack implements AutoCloseable {
             "--driftline.teacher.models.teacher=teacher:1",
             "--driftline.teacher.source.dataset=" + sourceData.toAbsolutePath(),
             "--driftline.teacher.signing.key-file=" + keys.resolve("teacher-key.pem").toAbsolutePath(),
-            "--driftline.teacher.jobs.min-samples=20",
-            "--driftline.teacher.jobs.collect-for=5s",
+            // enough uploads that the gate's held-out share (a fifth) reaches its 20 samples
+            "--driftline.teacher.jobs.min-samples=120",
+            "--driftline.teacher.jobs.collect-for=45s",
             "--driftline.teacher.security.tokens[0].name=sandbox",
             "--driftline.teacher.security.tokens[0].role=OPERATOR",
             "--driftline.teacher.security.tokens[0].token=" + teacherToken)));

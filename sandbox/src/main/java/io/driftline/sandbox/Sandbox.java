@@ -85,6 +85,9 @@ public final class Sandbox implements AutoCloseable {
         code = 1;
       }
     }
+    if (sandbox.closed.get()) {
+      return; // Ctrl-C: the shutdown hook has stopped everything
+    }
     sandbox.close();
     Runtime.getRuntime().removeShutdownHook(hook);
     System.exit(code);

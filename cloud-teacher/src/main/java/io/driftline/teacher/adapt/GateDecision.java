@@ -17,9 +17,10 @@ public record GateDecision(
     boolean ships, String reason, GatePolicy policy, GateComparison target, GateComparison source) {
 
   /**
-   * Decides: the bundle ships only if the target gain reaches {@code policy.minGainPoints()} and
-   * the source accuracy drops by no more than {@code policy.maxSourceRegressionPoints()}. The
-   * source check comes first: a regression rejects the bundle whatever the gain.
+   * Decides: the bundle ships only if the target gain reaches {@code policy.minGainPoints()} on at
+   * least {@code policy.minTargetSamples()} held-out samples and the source accuracy drops by no
+   * more than {@code policy.maxSourceRegressionPoints()}. The source check comes first: a
+   * regression rejects the bundle whatever the gain.
    */
   public static GateDecision decide(GatePolicy policy, GateComparison target, GateComparison source) {
     double gain = target.gainPoints();
@@ -33,6 +34,19 @@ public record GateDecision(
               "source regression %.2f points exceeds %.2f",
               regression,
               policy.maxSourceRegressionPoints()),
+          policy,
+          target,
+          source);
+    }
+    if (target.samples() < policy.minTargetSamples()) {
+      return new GateDecision(
+          false,
+          String.format(
+              Locale.ROOT,
+              "only %d held-out target samples, fewer than the %d a gain must rest on (gain %.2f points)",
+              target.samples(),
+              policy.minTargetSamples(),
+              gain),
           policy,
           target,
           source);
@@ -70,6 +84,7 @@ public record GateDecision(
     out.put("gate.reason", reason);
     out.put("gate.policy.minGainPoints", fmt(policy.minGainPoints()));
     out.put("gate.policy.maxSourceRegressionPoints", fmt(policy.maxSourceRegressionPoints()));
+    out.put("gate.policy.minTargetSamples", Integer.toString(policy.minTargetSamples()));
     put(out, "gate.target", target);
     put(out, "gate.source", source);
     return out;

@@ -122,10 +122,13 @@ public record TeacherProperties(
    * @param minGainPoints how many points the adapted student must gain on held-out pseudo-labelled
    *     uploads of its domain
    * @param maxSourceRegressionPoints how many points it may lose on home-domain samples (at most 1)
+   * @param minHeldOut fewest held-out uploads of the domain the gain may rest on; with fewer the
+   *     variant is rejected (a gain on a handful of samples is noise)
    */
   public record Gate(
       @DefaultValue("0") double minGainPoints,
-      @DefaultValue("1") double maxSourceRegressionPoints) {}
+      @DefaultValue("1") double maxSourceRegressionPoints,
+      @DefaultValue("20") int minHeldOut) {}
 
   /**
    * Adaptation settings (the rest are the pipeline's documented defaults).

@@ -280,7 +280,8 @@ public class JobRunner {
       variants.add(new Variant(c.bundleModel(), nextVersion(c), c.precision(), c.budget()));
     }
     PipelineConfig config = PipelineConfig.builder()
-        .optGate(new GatePolicy(properties.gate().minGainPoints(), properties.gate().maxSourceRegressionPoints()))
+        .optGate(new GatePolicy(properties.gate().minGainPoints(), properties.gate().maxSourceRegressionPoints(),
+            properties.gate().minHeldOut()))
         .optHeldOutFraction(properties.pipeline().heldOutFraction())
         .optWhiteBox(withSteps(PipelineConfig.DEFAULT_WHITE_BOX, properties.pipeline().promptSteps()))
         .build();

@@ -39,6 +39,20 @@ class GateDecisionTest {
   }
 
   @Test
+  void rejectsAGainOnTooFewHeldOutSamples() {
+    // 2 of 7 right before, 4 of 7 after: +28.6 points that rest on two frames
+    GateComparison target = new GateComparison(7, 2 / 7.0, 4 / 7.0);
+    GateComparison source = new GateComparison(200, 0.76, 0.76);
+    GateDecision d = GateDecision.decide(new GatePolicy(0, 1, 20), target, source);
+    assertThat(d.ships()).isFalse();
+    assertThat(d.reason()).isEqualTo("only 7 held-out target samples, fewer than the 20 a gain must rest on (gain 28.57 points)");
+    assertThat(d.lineage()).containsEntry("gate.policy.minTargetSamples", "20").containsEntry("gate.decision", "reject");
+    assertThat(GateDecision.decide(new GatePolicy(0, 1, 7), target, source).ships()).as("7 are enough for 7").isTrue();
+    assertThat(GateDecision.decide(new GatePolicy(0, 1), target, source).ships()).as("the library default").isTrue();
+    assertThatThrownBy(() -> new GatePolicy(0, 1, 0)).hasMessageContaining("minTargetSamples");
+  }
+
+  @Test
   void rejectsInsufficientGain() {
     GateComparison target = GateComparison.of(labels(), predictions(60), predictions(64));
     GateComparison source = GateComparison.of(labels(), predictions(90), predictions(92));
