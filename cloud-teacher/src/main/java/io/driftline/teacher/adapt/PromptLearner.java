@@ -163,7 +163,11 @@ public final class PromptLearner {
       NDArray resizeMap = manager.create(resize, new Shape((long) ph * pw, (long) height * width));
       NDArray meanArr = manager.create(mean, new Shape(1, c, 1, 1));
       NDArray invStdArr = manager.create(invStd, new Shape(1, c, 1, 1));
-      float pixelScale = preprocessing.pixelScale();
+      // Never NDArray.mul(Number) in the graph: DJL wraps the number in a tensor over a direct buffer and closes
+      // it at once, but autograd keeps that tensor for the backward pass, so a garbage collection in between
+      // scaled the step's gradient by freed memory (runs drifted apart at random). Held here, it lives until the
+      // last backward.
+      NDArray pixelScale = manager.create(preprocessing.pixelScale());
       ParameterStore store = new ParameterStore(manager, false);
 
       NDArray weights;

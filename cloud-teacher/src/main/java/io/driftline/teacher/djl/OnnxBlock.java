@@ -237,14 +237,16 @@ public final class OnnxBlock extends AbstractBlock {
       b = b.transpose();
     }
     NDArray y = a.matMul(b);
+    // The factors are tensors of the output's manager, not NDArray.mul(Number): DJL closes the tensor it makes of
+    // a number at once, while autograd keeps it for the backward pass (which then reads freed memory).
     float alpha = floatAttribute(node, "alpha", 1f);
     if (alpha != 1f) {
-      y = y.mul(alpha);
+      y = y.mul(y.getManager().create(alpha));
     }
     if (hasInput(node, 2)) {
       NDArray c = value(values, node, 2);
       float beta = floatAttribute(node, "beta", 1f);
-      y = y.add(beta != 1f ? c.mul(beta) : c);
+      y = y.add(beta != 1f ? c.mul(y.getManager().create(beta)) : c);
     }
     return y;
   }

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -157,6 +159,47 @@ class PromptLearnerTest {
       assertThat(Integer.parseInt(result.lineage().get("prompt.bestStep"))).isBetween(1, 150);
       assertThat(deviceLoss(device, result.prompt(), uploaded, teacher))
           .isCloseTo(result.finalLoss(), org.assertj.core.data.Offset.offset(1e-3 + 0.01 * result.finalLoss()));
+    }
+  }
+
+  /**
+   * The same inputs give the same prompt, bit for bit, while the garbage collector runs all through the learning.
+   * DJL's arithmetic with a Java number ({@code x.mul(2f)}) wraps the number in a tensor over a direct buffer and
+   * closes it at once, but autograd keeps that tensor for the backward pass; were one in the learner's graph, a
+   * collection between a step's forward and backward would scale that step's gradient by whatever the freed memory
+   * then holds, and the run would drift (the adaptation pipeline's gate then flipped between runs).
+   */
+  @Test
+  void learnsTheSamePromptWhileTheGarbageCollectorRuns() throws Exception {
+    ModelProto onnx = ReferenceArchitecture.STUDENT_NANO.build(SPEC, 3);
+    List<Image> clean = blobs(64, 11);
+    List<Image> uploaded = corrupt(clean);
+    PromptLearner.Config config = new PromptLearner.Config(7, 7, 60, 0.02, 32, true, 5);
+    try (StudentModel device = StudentModel.load(onnx.toByteArray(), "student-nano");
+        ImportedModel student = ImportedModel.of(onnx)) {
+      float[][] teacher = softmax(device.infer(clean).logits());
+      int logits = student.block().outputNames().indexOf("logits");
+      PromptLearner.Result quiet = PromptLearner.learnWhiteBox(student, PRE, logits, uploaded, teacher, config);
+
+      AtomicBoolean done = new AtomicBoolean();
+      Thread collector = new Thread(() -> {
+        while (!done.get()) {
+          System.gc();
+          LockSupport.parkNanos(2_000_000);
+        }
+      }, "gc-during-prompt-learning");
+      collector.setDaemon(true);
+      collector.start();
+      try {
+        for (int run = 0; run < 2; run++) {
+          PromptLearner.Result busy = PromptLearner.learnWhiteBox(student, PRE, logits, uploaded, teacher, config);
+          assertThat(busy.lineage()).as("run %d", run).isEqualTo(quiet.lineage());
+          assertThat(busy.prompt()).as("run %d", run).isEqualTo(quiet.prompt());
+        }
+      } finally {
+        done.set(true);
+        collector.join();
+      }
     }
   }
 

@@ -147,10 +147,24 @@ class AdaptationPipelineTest {
     assertThat(result.prompts()).containsOnlyKeys("fog@5", "contrast@5");
     assertThat(candidate.routing()).isEqualTo(result.routing());
     assertThat(candidate.prompt()).as("no prompt for every frame").isNull();
-    // the bundle holds exactly the domains whose own gate passed, each with its prompt
+    // the bundle holds exactly the domains whose own gate passed, each with its prompt, and with its adaptor
+    // unless its gate chose the prompt alone (then the domain's prototype rides as an extra prototype)
     List<String> passed = result.domainGates().entrySet().stream().filter(e -> e.getValue().ships())
         .map(Map.Entry::getKey).toList();
-    assertThat(candidate.adaptors()).extracting(d -> d.domainId()).containsExactlyInAnyOrderElementsOf(passed);
+    assertThat(passed).isNotEmpty();
+    assertThat(lineage.get("gate.domains.shipped")).isEqualTo(String.join(",", passed));
+    List<String> withAdaptor = passed.stream()
+        .filter(d -> "prompt+adaptor".equals(lineage.get("gate.domain." + d + ".shipped"))).toList();
+    List<String> promptOnly = passed.stream()
+        .filter(d -> "prompt only".equals(lineage.get("gate.domain." + d + ".shipped"))).toList();
+    assertThat(withAdaptor.size() + promptOnly.size()).as("every shipped domain says how").isEqualTo(passed.size());
+    for (String domain : List.of("fog@5", "contrast@5")) {
+      assertThat(lineage.containsKey("gate.domain." + domain + ".shipped")).as(domain)
+          .isEqualTo(passed.contains(domain));
+    }
+    assertThat(candidate.adaptors()).extracting(d -> d.domainId()).containsExactlyInAnyOrderElementsOf(withAdaptor);
+    assertThat(candidate.extraPrototypes()).extracting(DomainPrototype::domainId)
+        .containsExactlyInAnyOrderElementsOf(promptOnly);
     assertThat(candidate.domainPrompts()).containsOnlyKeys(passed.toArray(String[]::new));
     assertThat(result.ships()).isEqualTo(!passed.isEmpty());
     assertThat(candidate.metadata().studentDigest()).isEqualTo(pipeline(PipelineConfig.builder().build()).studentDigest());
@@ -161,6 +175,46 @@ class AdaptationPipelineTest {
     } else {
       assertThat(lineage.get("gate.decision")).isEqualTo("reject");
     }
+  }
+
+  /**
+   * With these uploads and seed, fog@5's prompt alone gets one held-out upload more right than prompt and adaptor
+   * (7 of 12 against 6 of 12): the domain ships without its adaptor although one was fitted, contrast@5 ships both.
+   * The pipeline is deterministic for a fixed seed, so this holds on every run; it is the case that once looked
+   * flaky (prompt learning's gradients were then read from freed memory now and again, see PromptLearner).
+   */
+  @Test
+  void aDomainWhosePromptAloneDoesBetterShipsWithoutItsAdaptor() throws Exception {
+    Map<String, String> lineage = result.lineage();
+    assertThat(lineage).containsEntry("gate.domain.fog@5.shipped", "prompt only")
+        .containsEntry("gate.domain.contrast@5.shipped", "prompt+adaptor")
+        .containsEntry("gate.domain.fog@5.promptOnly.decision", "ship")
+        .containsEntry("gate.domain.fog@5.promptAdaptor.decision", "ship")
+        .containsEntry("gate.domains.shipped", "fog@5,contrast@5");
+    assertThat(Double.parseDouble(lineage.get("gate.domain.fog@5.promptOnly.target.adaptedAccuracy")))
+        .isGreaterThan(Double.parseDouble(lineage.get("gate.domain.fog@5.promptAdaptor.target.adaptedAccuracy")));
+    // the domain's gate is the prompt-only one
+    assertThat(lineage.get("gate.domain.fog@5.target.adaptedAccuracy"))
+        .isEqualTo(lineage.get("gate.domain.fog@5.promptOnly.target.adaptedAccuracy"));
+    // fitted, but not shipped
+    assertThat(result.adaptors(Precision.FP32)).extracting(DomainAdaptor::domainId).contains("fog@5");
+    Bundle decoded = BundleCodec.decode(result.encodedBundle(), key.getPublic());
+    assertThat(decoded.adaptors()).extracting(DomainAdaptor::domainId).containsExactly("contrast@5");
+    assertThat(decoded.extraPrototypes()).extracting(DomainPrototype::domainId).containsExactly("fog@5");
+    assertThat(decoded.domainPrompts()).containsOnlyKeys("fog@5", "contrast@5");
+    assertThat(decoded.domainPrompts().get("fog@5")).isEqualTo(result.prompts().get("fog@5"));
+    // on the device, a frame routed to fog@5 gets the domain's prompt and the student's own head
+    FrameRouter.Domain fog = decoded.frameRouter().domains().stream().filter(d -> d.domainId().equals("fog@5"))
+        .findFirst().orElseThrow();
+    FrameRouter.Domain contrast = decoded.frameRouter().domains().stream()
+        .filter(d -> d.domainId().equals("contrast@5")).findFirst().orElseThrow();
+    assertThat(fog.adaptor()).isNull();
+    assertThat(fog.prompt()).isEqualTo(result.prompts().get("fog@5"));
+    assertThat(contrast.adaptor()).isNotNull();
+    int[] shape = student.inputShape();
+    Image input = ImageOps.conform(fresh.get("fog@5").get(0), shape[0], shape[1], shape[2]);
+    Prediction p = student.infer(fog.prompted(input));
+    assertThat(fog.logits(p.features(), p.logits())).isEqualTo(p.logits());
   }
 
   @Test
