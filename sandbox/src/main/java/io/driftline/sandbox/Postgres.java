@@ -42,7 +42,7 @@ record Postgres(String jdbcUrl, String user, String password, @Nullable Embedded
             + e.getMessage());
       }
     } else {
-      String localProblem = embeddedOnly ? "skipped (--embedded-postgres)" : null;
+      String localProblem = null;
       db = null;
       if (!embeddedOnly) {
         try {
@@ -81,18 +81,20 @@ record Postgres(String jdbcUrl, String user, String password, @Nullable Embedded
     String advice = "Start a local PostgreSQL server (trust auth for user postgres on 127.0.0.1:5432), or give a "
         + "database with --postgres-url jdbc:postgresql://HOST:PORT/DB?user=U&password=P";
     if ("root".equals(System.getProperty("user.name"))) {
-      throw new IllegalStateException("no PostgreSQL found: nothing answered at 127.0.0.1:5432 for user postgres ("
-          + localProblem + "), and an embedded server cannot run as root (PostgreSQL refuses to). " + advice);
+      throw new IllegalStateException((localProblem == null ? "--embedded-postgres: "
+          : "no PostgreSQL found: nothing answered at 127.0.0.1:5432 for user postgres (" + localProblem + "), and ")
+          + "an embedded server cannot run as root (PostgreSQL refuses to). " + advice);
     }
     Path data = out.resolve("postgres");
     try {
       Files.createDirectories(data);
-      progress.say("PostgreSQL: no local server (" + localProblem + "); starting an embedded one in " + data);
+      progress.say("PostgreSQL: " + (localProblem == null ? "" : "no local server (" + localProblem + "); ")
+          + "starting an embedded one in " + data);
       EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
       return new Postgres(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", pg);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("no PostgreSQL found: nothing answered at 127.0.0.1:5432 (" + localProblem
-          + ") and the embedded server did not start (" + e.getMessage() + "). " + advice);
+      throw new IllegalStateException("the embedded PostgreSQL did not start (" + e.getMessage() + ")"
+          + (localProblem == null ? "" : " and nothing answered at 127.0.0.1:5432 (" + localProblem + ")") + ". " + advice);
     }
   }
 

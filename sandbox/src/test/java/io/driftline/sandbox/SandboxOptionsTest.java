@@ -38,6 +38,15 @@ class SandboxOptionsTest {
   }
 
   @Test
+  void aDatasetGetsAModelsFolderOfItsOwn(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("kmnist"));
+    assertThat(SandboxOptions.parse(new String[] {"--dataset", data.toString()}, Map.of()).models())
+        .isEqualTo(Path.of("models", "kmnist"));
+    assertThat(SandboxOptions.parse(new String[] {"--dataset", data.toString(), "--models", "m"}, Map.of()).models())
+        .isEqualTo(Path.of("m"));
+  }
+
+  @Test
   void helpReturnsNothingToRun() {
     assertThat(SandboxOptions.parse(new String[] {"--help"}, Map.of())).isNull();
     assertThat(SandboxOptions.USAGE).contains("--devices", "--scenario", "--dataset", "--student", "--attach");
@@ -57,6 +66,8 @@ class SandboxOptionsTest {
     assertBad(new String[] {"--postgres-url", "postgres://x"}, "must be a jdbc:postgresql: URL");
     assertBad(new String[] {"--attach", "--kafka", "k:9092"}, "--attach needs --registry-url");
     assertBad(new String[] {"--exit=perhaps"}, "--exit takes true or false");
+    assertBad(new String[] {"--embedded-postgres", "--postgres-url", "jdbc:postgresql://h/db"}, "exclude each other");
+    assertBad(new String[] {"--services", file.toString()}, "--services " + file + " is not a folder");
     assertThatThrownBy(() -> SandboxOptions.parse(new String[0], Map.of("DRIFTLINE_SANDBOX_FPS", "fast")))
         .hasMessage("--fps must be a number, was 'fast'");
   }
