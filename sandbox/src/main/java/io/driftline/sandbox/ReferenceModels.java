@@ -51,6 +51,9 @@ final class ReferenceModels {
       }
     }
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Ctrl-C while training stops the training too
+    Thread stop = new Thread(p::destroy, "stop-bootstrap-models");
+    Runtime.getRuntime().addShutdownHook(stop);
     List<String> tail = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -65,8 +68,14 @@ final class ReferenceModels {
         }
       }
     }
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("bootstrap-models failed (exit " + p.exitValue() + "):\n" + String.join("\n", tail));
+    int exit = p.waitFor();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stop);
+    } catch (IllegalStateException e) {
+      // shutting down already
+    }
+    if (exit != 0) {
+      throw new IllegalStateException("bootstrap-models failed (exit " + exit + "):\n" + String.join("\n", tail));
     }
   }
 

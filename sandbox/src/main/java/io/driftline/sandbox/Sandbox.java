@@ -98,6 +98,10 @@ public final class Sandbox implements AutoCloseable {
     Path out = options.out().toAbsolutePath();
     resetRunFolders(out);
     memory.watch("sandbox", ProcessHandle.current());
+    // the user's inputs first, so a mistake in them stops the sandbox before anything starts
+    ScenarioFrames frames = new ScenarioFrames(options.scenario(), options.dataset());
+    Path customStudent = options.student() == null ? null
+        : CustomStudent.prepare(options.student(), options.preprocessing(), out.resolve("custom-student"));
     ServiceApi registry;
     String kafka;
     String registryUrl;
@@ -126,14 +130,11 @@ public final class Sandbox implements AutoCloseable {
     if (options.attach()) {
       ReferenceModels.ensure(options.models(), options.quickModels(), options.dataset(), options.services(), progress);
     }
-    Path customStudent = options.student() == null ? null
-        : CustomStudent.prepare(options.student(), options.preprocessing(), out.resolve("custom-student"));
     registry = new ServiceApi("model-registry", registryUrl, adminToken);
     ServiceApi catalog = new ServiceApi("semantic-catalog", catalogUrl, null);
     ReferenceModels.register(registry, options.models(), customStudent, progress);
     progress.say("console: " + registryUrl + "/console/  (admin token: " + adminToken + ")");
 
-    ScenarioFrames frames = new ScenarioFrames(options.scenario(), options.dataset());
     List<String> streams = frames.streams();
     Instant[] startedAt = {Instant.now()};
     long[] t0 = {System.nanoTime()};
