@@ -8,10 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -121,18 +119,10 @@ public class IncidentStore {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM incidents WHERE ");
     List<Object> params = new ArrayList<>();
     if (cursor != null) {
-      Instant beforeAt;
-      String beforeId;
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-        beforeAt = Instant.parse(parts[0]);
-        beforeId = parts[1];
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("cursor '" + cursor + "' is not a cursor this service issued");
-      }
+      KeysetCursor before = KeysetCursor.decode(cursor);
       sql.append("(opened_at, incident_id) < (?, ?) AND ");
-      params.add(utc(beforeAt));
-      params.add(beforeId);
+      params.add(utc(before.at()));
+      params.add(before.id());
     }
     if (state != null) {
       sql.append("state = ? AND ");
@@ -149,8 +139,7 @@ public class IncidentStore {
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);
       DriftIncident last = rows.get(limit - 1);
-      next = Base64.getUrlEncoder().withoutPadding().encodeToString(
-          (last.openedAt() + "|" + last.incidentId()).getBytes(StandardCharsets.UTF_8));
+      next = new KeysetCursor(last.openedAt(), last.incidentId()).encode();
     }
     return new Page(List.copyOf(rows), next);
   }

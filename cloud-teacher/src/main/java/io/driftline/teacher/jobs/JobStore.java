@@ -1,5 +1,6 @@
 package io.driftline.teacher.jobs;
 
+import io.driftline.teacher.intake.KeysetCursor;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,14 +8,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -409,23 +408,13 @@ public class JobStore {
    * @throws IllegalArgumentException if the cursor is not one this store issued
    */
   public Page page(@Nullable JobState state, @Nullable String cursor, int limit) {
-    Instant beforeAt = Instant.MAX;
-    String beforeId = "";
-    if (cursor != null) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-        beforeAt = Instant.parse(parts[0]);
-        beforeId = parts[1];
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("cursor '" + cursor + "' is not a cursor this service issued");
-      }
-    }
+    KeysetCursor before = cursor == null ? null : KeysetCursor.decode(cursor);
     StringBuilder sql = new StringBuilder("select " + JOB_COLUMNS + " from jobs where ");
     List<Object> params = new ArrayList<>();
     if (cursor != null) {
       sql.append("(created_at, job_id) < (?, ?) and ");
-      params.add(Timestamp.from(beforeAt));
-      params.add(beforeId);
+      params.add(Timestamp.from(before.at()));
+      params.add(before.id());
     }
     if (state != null) {
       sql.append("state = ? and ");
@@ -438,8 +427,7 @@ public class JobStore {
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);
       Job last = rows.get(limit - 1);
-      next = Base64.getUrlEncoder().withoutPadding().encodeToString(
-          (last.createdAt() + "|" + last.jobId()).getBytes(StandardCharsets.UTF_8));
+      next = new KeysetCursor(last.createdAt(), last.jobId()).encode();
     }
     return new Page(List.copyOf(rows), next);
   }
