@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Visual prompt learning (VPLU), white-box mode: learns the device's {@link VisualPrompt}
@@ -105,6 +107,21 @@ public final class PromptLearner {
       List<Image> frames,
       float[][] teacherProbabilities,
       Config config) {
+    return learnWhiteBox(student, preprocessing, logitsOutput, frames, teacherProbabilities, config, manager -> { });
+  }
+
+  /**
+   * {@link #learnWhiteBox(ImportedModel, Preprocessing, int, List, float[][], Config)} that shows {@code beforeClose}
+   * the run's manager after the last step, before it is closed: what it still holds then is what every step kept.
+   */
+  static Result learnWhiteBox(
+      ImportedModel student,
+      Preprocessing preprocessing,
+      int logitsOutput,
+      List<Image> frames,
+      float[][] teacherProbabilities,
+      Config config,
+      Consumer<NDManager> beforeClose) {
     if (frames.isEmpty() || frames.size() != teacherProbabilities.length) {
       throw new IllegalArgumentException(
           "need the same non-zero number of frames and teacher labels, got " + frames.size()
@@ -171,16 +188,17 @@ public final class PromptLearner {
       ParameterStore store = new ParameterStore(manager, false);
 
       NDArray weights;
-      {
-        NDArray logits = student.block().forward(store,
-            new NDList(x.mul(pixelScale).sub(meanArr).mul(invStdArr)), false).get(logitsOutput);
+      try (NDScope scope = new NDScope()) {
         if (config.uncertaintyWeighting()) {
+          NDArray logits = student.block().forward(store,
+              new NDList(x.mul(pixelScale).sub(meanArr).mul(invStdArr)), false).get(logitsOutput);
           NDArray logp = logits.logSoftmax(1);
           weights = logp.exp().mul(logp).sum(new int[] {1}).neg().div(Math.log(k));
           weights = weights.add(1e-6f); // a fully confident batch still has a defined loss
         } else {
           weights = manager.ones(new Shape(n));
         }
+        NDScope.unregister(weights);
       }
       NDArray[] params = {
         manager.ones(new Shape(c)), manager.zeros(new Shape(c)), manager.zeros(new Shape(c, (long) ph * pw))
@@ -202,7 +220,7 @@ public final class PromptLearner {
             NDArray kl = tnh.sub(ts.mul(logq).sum(new int[] {1}));
             return kl.mul(ws).sum().div(ws.sum().add(1e-12f)).reshape(new Shape());
           };
-      double initialLoss = forward.loss(x, t, tNegH, weights).getFloat();
+      double initialLoss = fullLoss(forward, x, t, tNegH, weights);
       // Adam on a mini-batch objective can overshoot and end worse than it was (even worse than no
       // prompt), so the full weighted KL is checked every few steps and the best prompt seen is kept;
       // the identity prompt is the first candidate.
@@ -215,12 +233,15 @@ public final class PromptLearner {
       double beta1 = 0.9;
       double beta2 = 0.999;
       for (int step = 1; step <= config.steps(); step++) {
-        try (NDManager stepManager = manager.newSubManager()) {
+        // An operator's result belongs to its first operand's manager (here the run's), so a sub-manager would not
+        // free a step's activations and gradients: the scope closes every array the step creates but the new
+        // parameters. Without it a 150-step run held about 1 GB of native memory until its end.
+        try (NDScope scope = new NDScope()) {
           long[] idx = new long[batch];
           for (int i = 0; i < batch; i++) {
             idx[i] = batch == n ? i : random.nextInt(n);
           }
-          NDArray index = stepManager.create(idx);
+          NDArray index = manager.create(idx);
           NDArray xs = x.get(index);
           NDArray ts = t.get(index);
           NDArray tnh = tNegH.get(index);
@@ -236,18 +257,14 @@ public final class PromptLearner {
             m2[i].muli(beta2).addi(g.square().mul(1 - beta2));
             NDArray update = m1[i].div(corr1).div(m2[i].div(corr2).sqrt().add(1e-8)).mul(config.learningRate());
             NDArray next = params[i].sub(update).stopGradient();
-            next.attach(manager);
+            NDScope.unregister(next);
+            params[i].close();
             params[i] = next;
             params[i].setRequiresGradient(true);
           }
         }
         if (step % checkEvery == 0 || step == config.steps()) {
-          double loss;
-          try (NDManager checkManager = manager.newSubManager()) {
-            NDArray value = forward.loss(x, t, tNegH, weights);
-            value.attach(checkManager);
-            loss = value.getFloat();
-          }
+          double loss = fullLoss(forward, x, t, tNegH, weights);
           if (loss < bestLoss) {
             bestLoss = loss;
             bestStep = step;
@@ -255,6 +272,7 @@ public final class PromptLearner {
           }
         }
       }
+      beforeClose.accept(manager);
       double finalLoss = bestLoss;
       VisualPrompt prompt = new VisualPrompt(best[0], best[1], ph, pw, best[2]);
       Map<String, String> lineage = new LinkedHashMap<>();
@@ -269,6 +287,13 @@ public final class PromptLearner {
       lineage.put("prompt.loss.final", String.format(Locale.ROOT, "%.6f", finalLoss));
       lineage.put("prompt.bestStep", Integer.toString(bestStep));
       return new Result(prompt, initialLoss, finalLoss, lineage);
+    }
+  }
+
+  /** The weighted KL over all samples; the arrays the forward pass creates are closed before it returns. */
+  private static double fullLoss(Forward forward, NDArray x, NDArray t, NDArray tNegH, NDArray weights) {
+    try (NDScope scope = new NDScope()) {
+      return forward.loss(x, t, tNegH, weights).getFloat();
     }
   }
 
