@@ -8,6 +8,7 @@ import io.driftline.core.image.Image;
 import io.driftline.core.model.StudentModel;
 import io.driftline.core.update.Precision;
 import io.driftline.teacher.adapt.AdaptorBudget;
+import io.driftline.teacher.bootstrap.BootstrapModels;
 import io.driftline.teacher.pipeline.AdaptationPipeline;
 import io.driftline.teacher.pipeline.AdaptationRequest;
 import io.driftline.teacher.pipeline.PipelineConfig;
@@ -43,9 +44,10 @@ import java.util.Set;
  * two budgeted variants (FP32, INT8), white-box prompts of 150 steps, held-out fraction 0.2 and 400
  * source samples: what {@code JobRunner} builds. System properties change it: {@code memory.models}
  * (folder with the students and {@code teacher.onnx}; default: quick models trained into
- * {@code target/}), {@code memory.runs} (12), {@code memory.domains} (4), {@code memory.samplesPerDomain}
- * (150), {@code memory.students}. With {@code memory.phases=true} it also prints the resident memory at
- * every pipeline step, so each phase's share shows.
+ * {@code target/memory-benchmark-models} under the working directory), {@code memory.runs} (12),
+ * {@code memory.domains} (4), {@code memory.samplesPerDomain} (150), {@code memory.students}. With
+ * {@code memory.phases=true} it also prints the resident memory at every pipeline step, so each
+ * phase's share shows.
  */
 public final class MemoryBenchmark {
 
@@ -63,7 +65,7 @@ public final class MemoryBenchmark {
     boolean phases = Boolean.getBoolean("memory.phases");
     List<String> students = List.of(System.getProperty("memory.students", "student-nano,student-small").split(","));
     String given = System.getProperty("memory.models");
-    Path models = given != null ? Path.of(given) : AdaptorBenchmark.modelFolder();
+    Path models = given != null ? Path.of(given) : quickModels(students);
 
     LabeledImages test = FashionMnist.fromEnvironment(false).test();
     List<Image> clean = new ArrayList<>();
@@ -119,6 +121,21 @@ public final class MemoryBenchmark {
     } finally {
       loaded.values().forEach(StudentModel::close);
     }
+  }
+
+  /** Quick reference models of {@code students} and the teacher, trained into {@code target/} once. */
+  private static Path quickModels(List<String> students) {
+    Path out = Path.of("target", "memory-benchmark-models");
+    List<String> names = new ArrayList<>(students);
+    names.add("teacher");
+    if (names.stream().anyMatch(n -> !Files.exists(out.resolve(n + ".onnx")))) {
+      int status = BootstrapModels.run(new String[] {"--quick", "--out", out.toString(), "--seed", "42",
+          "--models", String.join(",", names)}, System.out, System.err);
+      if (status != 0) {
+        throw new IllegalStateException("bootstrap-models --quick failed with status " + status);
+      }
+    }
+    return out;
   }
 
   private static String line(String label, int run) {
