@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -13,11 +14,13 @@ import io.driftline.core.model.Preprocessing;
 import io.driftline.core.update.VisualPrompt;
 import io.driftline.teacher.djl.DjlEngines;
 import io.driftline.teacher.djl.ImportedModel;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Visual prompt learning (VPLU), white-box mode: learns the device's {@link VisualPrompt}
@@ -42,6 +45,9 @@ public final class PromptLearner {
 
   /** How many times per run the full loss is checked to keep the best prompt. */
   static final int CHECKPOINTS = 5;
+
+  /** Samples per forward pass when the loss or the weights are computed over all samples. */
+  static final int EVAL_BATCH = 64;
 
   private PromptLearner() {}
 
@@ -105,6 +111,21 @@ public final class PromptLearner {
       List<Image> frames,
       float[][] teacherProbabilities,
       Config config) {
+    return learnWhiteBox(student, preprocessing, logitsOutput, frames, teacherProbabilities, config, manager -> { });
+  }
+
+  /**
+   * {@link #learnWhiteBox(ImportedModel, Preprocessing, int, List, float[][], Config)} that shows {@code beforeClose}
+   * the run's manager after the last step, before it is closed: what it still holds then is what every step kept.
+   */
+  static Result learnWhiteBox(
+      ImportedModel student,
+      Preprocessing preprocessing,
+      int logitsOutput,
+      List<Image> frames,
+      float[][] teacherProbabilities,
+      Config config,
+      Consumer<NDManager> beforeClose) {
     if (frames.isEmpty() || frames.size() != teacherProbabilities.length) {
       throw new IllegalArgumentException(
           "need the same non-zero number of frames and teacher labels, got " + frames.size()
@@ -170,18 +191,23 @@ public final class PromptLearner {
       NDArray pixelScale = manager.create(preprocessing.pixelScale());
       ParameterStore store = new ParameterStore(manager, false);
 
-      NDArray weights;
-      {
-        NDArray logits = student.block().forward(store,
-            new NDList(x.mul(pixelScale).sub(meanArr).mul(invStdArr)), false).get(logitsOutput);
-        if (config.uncertaintyWeighting()) {
-          NDArray logp = logits.logSoftmax(1);
-          weights = logp.exp().mul(logp).sum(new int[] {1}).neg().div(Math.log(k));
-          weights = weights.add(1e-6f); // a fully confident batch still has a defined loss
-        } else {
-          weights = manager.ones(new Shape(n));
+      float[] sampleWeights = new float[n];
+      if (config.uncertaintyWeighting()) {
+        for (int from = 0; from < n; from += EVAL_BATCH) {
+          try (NDScope scope = new NDScope()) {
+            NDArray xs = x.get(from + ":" + Math.min(n, from + EVAL_BATCH));
+            NDArray logp = student.block().forward(store, new NDList(xs.mul(pixelScale).sub(meanArr).mul(invStdArr)),
+                false).get(logitsOutput).logSoftmax(1);
+            float[] chunk = logp.exp().mul(logp).sum(new int[] {1}).neg().div(Math.log(k)).toFloatArray();
+            for (int i = 0; i < chunk.length; i++) {
+              sampleWeights[from + i] = chunk[i] + 1e-6f; // a fully confident batch still has a defined loss
+            }
+          }
         }
+      } else {
+        Arrays.fill(sampleWeights, 1f);
       }
+      NDArray weights = manager.create(sampleWeights, new Shape(n));
       NDArray[] params = {
         manager.ones(new Shape(c)), manager.zeros(new Shape(c)), manager.zeros(new Shape(c, (long) ph * pw))
       };
@@ -193,16 +219,15 @@ public final class PromptLearner {
         m2[i] = manager.zeros(params[i].getShape());
       }
       Forward forward =
-          (xs, ts, tnh, ws) -> {
+          (xs, ts, tnh) -> {
             NDArray full = params[2].matMul(resizeMap).reshape(1, c, height, width);
             NDArray prompted = xs.mul(params[0].reshape(1, c, 1, 1)).add(params[1].reshape(1, c, 1, 1))
                 .add(full).clip(0f, 1f);
             NDArray norm = prompted.mul(pixelScale).sub(meanArr).mul(invStdArr);
             NDArray logq = student.block().forward(store, new NDList(norm), false).get(logitsOutput).logSoftmax(1);
-            NDArray kl = tnh.sub(ts.mul(logq).sum(new int[] {1}));
-            return kl.mul(ws).sum().div(ws.sum().add(1e-12f)).reshape(new Shape());
+            return tnh.sub(ts.mul(logq).sum(new int[] {1}));
           };
-      double initialLoss = forward.loss(x, t, tNegH, weights).getFloat();
+      double initialLoss = fullLoss(forward, x, t, tNegH, sampleWeights);
       // Adam on a mini-batch objective can overshoot and end worse than it was (even worse than no
       // prompt), so the full weighted KL is checked every few steps and the best prompt seen is kept;
       // the identity prompt is the first candidate.
@@ -215,18 +240,21 @@ public final class PromptLearner {
       double beta1 = 0.9;
       double beta2 = 0.999;
       for (int step = 1; step <= config.steps(); step++) {
-        try (NDManager stepManager = manager.newSubManager()) {
+        // An operator's result belongs to its first operand's manager (here the run's), so a sub-manager would not
+        // free a step's activations and gradients: the scope closes every array the step creates but the new
+        // parameters. Without it a 150-step run held about 1 GB of native memory until its end.
+        try (NDScope scope = new NDScope()) {
           long[] idx = new long[batch];
           for (int i = 0; i < batch; i++) {
             idx[i] = batch == n ? i : random.nextInt(n);
           }
-          NDArray index = stepManager.create(idx);
+          NDArray index = manager.create(idx);
           NDArray xs = x.get(index);
           NDArray ts = t.get(index);
           NDArray tnh = tNegH.get(index);
           NDArray ws = weights.get(index);
           try (GradientCollector collector = engine.newGradientCollector()) {
-            collector.backward(forward.loss(xs, ts, tnh, ws));
+            collector.backward(forward.kl(xs, ts, tnh).mul(ws).sum().div(ws.sum().add(1e-12f)).reshape(new Shape()));
           }
           double corr1 = 1 - Math.pow(beta1, step);
           double corr2 = 1 - Math.pow(beta2, step);
@@ -236,18 +264,14 @@ public final class PromptLearner {
             m2[i].muli(beta2).addi(g.square().mul(1 - beta2));
             NDArray update = m1[i].div(corr1).div(m2[i].div(corr2).sqrt().add(1e-8)).mul(config.learningRate());
             NDArray next = params[i].sub(update).stopGradient();
-            next.attach(manager);
+            NDScope.unregister(next);
+            params[i].close();
             params[i] = next;
             params[i].setRequiresGradient(true);
           }
         }
         if (step % checkEvery == 0 || step == config.steps()) {
-          double loss;
-          try (NDManager checkManager = manager.newSubManager()) {
-            NDArray value = forward.loss(x, t, tNegH, weights);
-            value.attach(checkManager);
-            loss = value.getFloat();
-          }
+          double loss = fullLoss(forward, x, t, tNegH, sampleWeights);
           if (loss < bestLoss) {
             bestLoss = loss;
             bestStep = step;
@@ -255,6 +279,7 @@ public final class PromptLearner {
           }
         }
       }
+      beforeClose.accept(manager);
       double finalLoss = bestLoss;
       VisualPrompt prompt = new VisualPrompt(best[0], best[1], ph, pw, best[2]);
       Map<String, String> lineage = new LinkedHashMap<>();
@@ -272,9 +297,31 @@ public final class PromptLearner {
     }
   }
 
+  /**
+   * The weighted KL over all samples, {@value #EVAL_BATCH} at a time so that its peak memory does not grow with the
+   * number of samples; each chunk's arrays are closed with it.
+   */
+  private static double fullLoss(Forward forward, NDArray x, NDArray t, NDArray tNegH, float[] weights) {
+    int n = weights.length;
+    double weighted = 0;
+    double total = 0;
+    for (int from = 0; from < n; from += EVAL_BATCH) {
+      String rows = from + ":" + Math.min(n, from + EVAL_BATCH);
+      try (NDScope scope = new NDScope()) {
+        float[] kl = forward.kl(x.get(rows), t.get(rows), tNegH.get(rows)).toFloatArray();
+        for (int i = 0; i < kl.length; i++) {
+          weighted += (double) kl[i] * weights[from + i];
+          total += weights[from + i];
+        }
+      }
+    }
+    return weighted / (total + 1e-12);
+  }
+
+  /** The per-sample KL of the teacher's labels to the prompted student. */
   @FunctionalInterface
   private interface Forward {
-    NDArray loss(NDArray x, NDArray teacher, NDArray teacherNegEntropy, NDArray weights);
+    NDArray kl(NDArray x, NDArray teacher, NDArray teacherNegEntropy);
   }
 
   /**

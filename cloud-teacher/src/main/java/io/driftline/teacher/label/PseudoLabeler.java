@@ -15,6 +15,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PseudoLabeler {
 
+  /**
+   * Frames per teacher inference. ONNX Runtime's CPU arena keeps the largest batch's activations for the session's
+   * life (about 0.2 MB a frame for the reference teacher), so one inference over a whole job's uploads would make
+   * the service's resident memory grow with its largest job.
+   */
+  static final int BATCH = 256;
+
   private final StudentModel teacher;
   private final PseudoLabelPolicy policy;
 
@@ -30,18 +37,20 @@ public final class PseudoLabeler {
   }
 
   /**
-   * Labels {@code frames} (pixels in [0,1], any size) in one teacher inference.
+   * Labels {@code frames} (pixels in [0,1], any size) with teacher inferences of at most {@value #BATCH} frames.
    *
    * @return the labels of the frames the policy keeps, in frame order; {@link PseudoLabel#index()}
    *     is the frame's position in {@code frames}
    */
   public List<PseudoLabel> label(List<Image> frames) {
-    float[][] logits = teacher.infer(frames).logits();
-    List<PseudoLabel> labels = new ArrayList<>(logits.length);
-    for (int i = 0; i < logits.length; i++) {
-      PseudoLabel label = fromLogits(i, logits[i], policy);
-      if (label != null) {
-        labels.add(label);
+    List<PseudoLabel> labels = new ArrayList<>(frames.size());
+    for (int start = 0; start < frames.size(); start += BATCH) {
+      float[][] logits = teacher.infer(frames.subList(start, Math.min(frames.size(), start + BATCH))).logits();
+      for (int i = 0; i < logits.length; i++) {
+        PseudoLabel label = fromLogits(start + i, logits[i], policy);
+        if (label != null) {
+          labels.add(label);
+        }
       }
     }
     return labels;

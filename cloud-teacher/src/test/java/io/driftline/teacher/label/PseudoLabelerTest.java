@@ -61,19 +61,42 @@ class PseudoLabelerTest {
     assertThatThrownBy(() -> PseudoLabelPolicy.weight(-1)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Test
-  void labelsFramesWithAnOnnxTeacherAndKeepsTheirIndices() {
-    var spec = new ReferenceArchitecture.InputSpec(1, 28, 28, List.of("a", "b", "c", "d"), Preprocessing.of(1f, 0.5f, 0.5f));
+  private static final ReferenceArchitecture.InputSpec SPEC =
+      new ReferenceArchitecture.InputSpec(1, 28, 28, List.of("a", "b", "c", "d"), Preprocessing.of(1f, 0.5f, 0.5f));
+
+  private static List<Image> noise(int count) {
     List<Image> frames = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(1);
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < count; i++) {
       float[] pixels = new float[28 * 28];
       for (int p = 0; p < pixels.length; p++) {
         pixels[p] = (float) random.nextDouble();
       }
       frames.add(Image.wrap(1, 28, 28, pixels));
     }
-    try (StudentModel teacher = StudentModel.load(ReferenceArchitecture.TEACHER.build(spec, 2).toByteArray(), "teacher")) {
+    return frames;
+  }
+
+  /** More frames than one teacher inference takes: every chunk's labels keep their frame's index and values. */
+  @Test
+  void labelsMoreFramesThanOneBatchInChunksWithTheirIndices() {
+    List<Image> frames = noise(2 * PseudoLabeler.BATCH + 7);
+    try (StudentModel teacher = StudentModel.load(ReferenceArchitecture.TEACHER.build(SPEC, 2).toByteArray(), "teacher")) {
+      PseudoLabeler labeler = new PseudoLabeler(teacher, PseudoLabelPolicy.all());
+      List<PseudoLabel> all = labeler.label(frames);
+      assertThat(all).extracting(PseudoLabel::index).containsExactlyElementsOf(
+          java.util.stream.IntStream.range(0, frames.size()).boxed().toList());
+      for (int i : new int[] {0, PseudoLabeler.BATCH - 1, PseudoLabeler.BATCH, frames.size() - 1}) {
+        PseudoLabel alone = labeler.label(List.of(frames.get(i))).get(0);
+        assertThat(all.get(i).probabilities()).containsExactly(alone.probabilities(), within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void labelsFramesWithAnOnnxTeacherAndKeepsTheirIndices() {
+    List<Image> frames = noise(20);
+    try (StudentModel teacher = StudentModel.load(ReferenceArchitecture.TEACHER.build(SPEC, 2).toByteArray(), "teacher")) {
       List<PseudoLabel> all = new PseudoLabeler(teacher, PseudoLabelPolicy.all()).label(frames);
       assertThat(all).hasSize(20);
       for (PseudoLabel label : all) {
