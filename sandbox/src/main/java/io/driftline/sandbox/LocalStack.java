@@ -2,6 +2,7 @@ package io.driftline.sandbox;
 
 import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.core.events.Topics;
+import io.driftline.testsupport.EmbeddedBroker;
 import io.driftline.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -78,14 +79,7 @@ final class LocalStack implements AutoCloseable {
       jars.put(module, findJar(module, servicesDir));
     }
     progress.say("starting Kafka (embedded KRaft broker)");
-    EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-    broker.brokerProperty("auto.create.topics.enable", "false");
-    // one broker must be able to host the internal topics (Kafka's defaults ask for three)
-    broker.brokerProperty("offsets.topic.replication.factor", "1");
-    broker.brokerProperty("transaction.state.log.replication.factor", "1");
-    broker.brokerProperty("transaction.state.log.min.isr", "1");
-    broker.brokerProperty("transaction.state.log.num.partitions", "4");
-    broker.afterPropertiesSet();
+    EmbeddedKafkaKraftBroker broker = EmbeddedBroker.start(PARTITIONS);
     String kafka = broker.getBrokersAsString();
     createTopics(kafka);
     progress.say("Kafka is up at " + kafka);

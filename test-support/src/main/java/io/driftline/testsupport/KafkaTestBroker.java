@@ -70,32 +70,13 @@ public final class KafkaTestBroker implements AutoCloseable {
         yield new KafkaTestBroker(source, container.getBootstrapServers(), container::stop);
       }
       case LOCAL -> {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 2);
         // Tests and services declare their topics; auto-creation would hide a missing NewTopic.
-        broker.brokerProperty("auto.create.topics.enable", "false");
-        singleBrokerInternalTopics(broker);
-        broker.afterPropertiesSet();
+        EmbeddedKafkaKraftBroker broker = EmbeddedBroker.start(2);
         yield new KafkaTestBroker(source, broker.getBrokersAsString(), broker::destroy);
       }
       case ENVIRONMENT -> throw new IllegalArgumentException(
           "an environment broker is not started; set " + ENV_BOOTSTRAP + " and use start(env, docker)");
     };
-  }
-
-  /**
-   * Lets one broker host the internal topics. Kafka's defaults for the transaction state log
-   * (replication factor 3, min ISR 2) cannot be met by a single broker, so a transactional producer
-   * (Kafka Streams with {@code exactly_once_v2}, {@code transactional.id}) would wait for a
-   * coordinator forever. The log gets 4 partitions instead of 50 (faster start), and a killed
-   * producer's timed-out transaction is aborted within a second of its timeout instead of up to 10 s
-   * later, so {@code read_committed} readers in crash tests are not held up.
-   */
-  private static void singleBrokerInternalTopics(EmbeddedKafkaKraftBroker broker) {
-    broker.brokerProperty("offsets.topic.replication.factor", "1");
-    broker.brokerProperty("transaction.state.log.replication.factor", "1");
-    broker.brokerProperty("transaction.state.log.min.isr", "1");
-    broker.brokerProperty("transaction.state.log.num.partitions", "4");
-    broker.brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
   }
 
   /** Where this broker came from. */
