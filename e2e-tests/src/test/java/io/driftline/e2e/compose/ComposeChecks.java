@@ -112,6 +112,7 @@ final class ComposeChecks {
     List<String> copied = new ArrayList<>();
     while (jar.find()) {
       hasJar = true;
+      copied.add(jar.group(3));
       String module = jar.group(1);
       Path pom = context.resolve(module).resolve("pom.xml");
       if (!Files.isRegularFile(pom)) {
@@ -127,7 +128,6 @@ final class ComposeChecks {
       if (!pomText.contains("<artifactId>spring-boot-maven-plugin</artifactId>")) {
         problems.add("service " + service + ": module " + module + " builds no executable jar (no spring-boot-maven-plugin)");
       }
-      copied.add(jar.group(3));
     }
     // the image runs one of the jars it copies (the sandbox's image also carries the teacher's, to train models)
     String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElse("");
