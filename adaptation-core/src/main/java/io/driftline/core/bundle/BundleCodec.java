@@ -365,7 +365,11 @@ public final class BundleCodec {
 
   // ---- payload parsing (only ever on authenticated bytes) ----
 
-  private static Bundle parsePayload(ByteBuffer payload, int version) throws BundleFormatException {
+  /**
+   * Parses an authenticated payload; package-private so the fuzz test can reach the parser without
+   * paying for two Ed25519 operations per input.
+   */
+  static Bundle parsePayload(ByteBuffer payload, int version) throws BundleFormatException {
     PayloadReader in = new PayloadReader(payload, "payload");
     @Nullable BundleMetadata metadata = null;
     @Nullable VisualPrompt prompt = null;

@@ -47,30 +47,32 @@ class BundleCodecFuzzTest {
   }
 
   /**
-   * Any payload, sealed with the registry key, decodes to a bundle that re-encodes to an equal one,
-   * or is rejected as {@link Reason#MALFORMED} with a message; nothing else escapes. The first input
-   * byte's low bit picks format version 1 or 2, the rest is the payload.
+   * Any payload decodes to a bundle that re-encodes to an equal one, or is rejected as
+   * {@link Reason#MALFORMED} with a message; nothing else escapes. The first input byte's low bit
+   * picks format version 1 or 2, the rest is the payload. The payload goes straight to the parser
+   * that {@link BundleCodec#decode} runs once digest and signature have verified (signing every input
+   * would cost two Ed25519 operations and leave the fuzzer a hundredth of its speed);
+   * {@link #anyFileIsRejectedWithAReason} covers the checks before it.
    */
   @FuzzTest(maxDuration = "6m")
-  void signedPayloadDecodesOrIsRejected(byte[] input) throws Exception {
+  void payloadParsesOrIsRejected(byte[] input) throws Exception {
     int version = input.length == 0 ? BundleCodec.FORMAT_VERSION_1 : 1 + (input[0] & 1);
-    byte[] payload = input.length == 0 ? input : Arrays.copyOfRange(input, 1, input.length);
-    byte[] file = BundleCodec.seal(payload, version, REGISTRY.getPrivate());
+    ByteBuffer payload = ByteBuffer.wrap(input, Math.min(1, input.length), Math.max(0, input.length - 1));
 
     Bundle bundle;
     try {
-      bundle = BUDGET.decode(file.length, "a signed payload", () -> BundleCodec.decode(file, REGISTRY.getPublic()));
+      bundle = BUDGET.decode(input.length, "a bundle payload", () -> BundleCodec.parsePayload(payload.duplicate(), version));
     } catch (BundleFormatException e) {
       assertThat(e.reason()).as(e.getMessage()).isEqualTo(Reason.MALFORMED);
       assertThat(e.getMessage()).startsWith("MALFORMED: ").hasSizeGreaterThan("MALFORMED: ".length() + 10);
       return;
     }
 
-    // what a device does next with an installed bundle must work on anything decode accepted
+    // what a device does next with an installed bundle must work on anything the parser accepted
     bundle.router(0.5);
     bundle.frameRouter();
-    byte[] again = BundleCodec.encode(bundle, REGISTRY.getPrivate());
-    assertThat(BundleCodec.decode(again, REGISTRY.getPublic())).isEqualTo(bundle);
+    byte[] file = BundleCodec.encode(bundle, REGISTRY.getPrivate());
+    assertThat(BundleCodec.decode(file, REGISTRY.getPublic())).isEqualTo(bundle);
   }
 
   /**
@@ -153,7 +155,7 @@ class BundleCodecFuzzTest {
   @Test
   @EnabledIfSystemProperty(named = SeedCorpus.PROPERTY, matches = ".+")
   void writeSeeds() {
-    SeedCorpus payloads = SeedCorpus.of(getClass(), "signedPayloadDecodesOrIsRejected");
+    SeedCorpus payloads = SeedCorpus.of(getClass(), "payloadParsesOrIsRejected");
     SeedCorpus files = SeedCorpus.of(getClass(), "anyFileIsRejectedWithAReason");
     int[] written = new int[3];
     for (long seed = 0; written[1] + written[2] < 10 && seed < 1_000; seed++) {
