@@ -195,18 +195,23 @@ public final class IdxReader {
               + " header bytes, found " + (4 + dimBytes.length));
     }
     int[] dims = new int[expectedDims];
-    long total = 1;
+    // one sample (the dimensions after the count) is checked on its own: with a count of 0 the
+    // total is 0 whatever the other dimensions say, and a reader sizes one sample's array by them
+    long sample = 1;
     for (int d = 0; d < expectedDims; d++) {
       dims[d] = readInt(dimBytes, 4 * d);
       if (dims[d] < 0 || (d > 0 && dims[d] == 0)) {
         throw new DatasetException(file, name + " has an invalid size " + dims[d] + " in dimension " + d);
       }
-      total *= dims[d];
-      if (total > MAX_ARRAY) {
+      if (d > 0) {
+        sample *= dims[d];
+      }
+      if (sample > MAX_ARRAY || (long) dims[0] * sample > MAX_ARRAY) {
         throw new DatasetException(
             file, name + " declares " + Arrays.toString(dims) + " elements, more than one array can hold");
       }
     }
+    long total = (long) dims[0] * sample;
     byte[] data = in.readNBytes((int) total);
     if (data.length < total) {
       throw new DatasetException(

@@ -42,9 +42,11 @@ final class Uint8Images implements LabeledImages {
 
   @Override
   public Image image(int index) {
+    // the index first: an empty set's shape need not describe an array that can be allocated
+    int sample = checkIndex(index, labels.length, source);
     int plane = channels * height * width;
     byte[] one = new byte[plane];
-    System.arraycopy(pixels, checkIndex(index, labels.length, source) * plane, one, 0, plane);
+    System.arraycopy(pixels, sample * plane, one, 0, plane);
     return ImageOps.fromUint8(channels, height, width, one);
   }
 
