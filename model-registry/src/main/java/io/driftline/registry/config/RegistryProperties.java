@@ -1,9 +1,18 @@
 package io.driftline.registry.config;
 
+import static io.driftline.core.config.PropertyChecks.atLeast;
+import static io.driftline.core.config.PropertyChecks.httpUrl;
+import static io.driftline.core.config.PropertyChecks.nonNegative;
+import static io.driftline.core.config.PropertyChecks.notBlank;
+import static io.driftline.core.config.PropertyChecks.positive;
+import static io.driftline.core.config.PropertyChecks.require;
+
+import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.core.events.Topics;
 import io.driftline.registry.security.Role;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,7 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param telemetry the telemetry history the console charts
  * @param console the admin console's proxy to the other services
  */
-@ConfigurationProperties("driftline.registry")
+@ConfigurationProperties(RegistryProperties.PREFIX)
 public record RegistryProperties(
     @DefaultValue Artefacts artefacts,
     @DefaultValue Outbox outbox,
@@ -33,6 +42,14 @@ public record RegistryProperties(
     @DefaultValue Telemetry telemetry,
     @DefaultValue Console console) {
 
+  /** The prefix of every property. */
+  public static final String PREFIX = "driftline.registry";
+
+  /** Checks the values that are not inside a group; messages name the property. */
+  public RegistryProperties {
+    httpUrl(publicBaseUrl, PREFIX + ".public-base-url", true);
+  }
+
   /**
    * Artefact storage.
    *
@@ -41,7 +58,13 @@ public record RegistryProperties(
    */
   public record Artefacts(
       @DefaultValue("registry-data/blobs") Path directory,
-      @DefaultValue("256MB") DataSize maxSize) {}
+      @DefaultValue("256MB") DataSize maxSize) {
+
+    /** Checks the size. */
+    public Artefacts {
+      atLeast(maxSize.toBytes(), 1, PREFIX + ".artefacts.max-size");
+    }
+  }
 
   /**
    * Outbox publishing.
@@ -55,7 +78,15 @@ public record RegistryProperties(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("50ms") Duration pollInterval,
       @DefaultValue("1000") int batchSize,
-      @DefaultValue("30s") Duration sendTimeout) {}
+      @DefaultValue("30s") Duration sendTimeout) {
+
+    /** Checks the values; messages name the property. */
+    public Outbox {
+      positive(pollInterval, PREFIX + ".outbox.poll-interval");
+      positive(batchSize, PREFIX + ".outbox.batch-size");
+      positive(sendTimeout, PREFIX + ".outbox.send-timeout");
+    }
+  }
 
   /**
    * Kafka topics (declared as {@code NewTopic} beans; tests use names of their own).
@@ -69,7 +100,18 @@ public record RegistryProperties(
       @DefaultValue(Topics.REGISTRY_EVENTS) String registryEvents,
       @DefaultValue(Topics.FLEET_DESIRED_STATE) String desiredState,
       @DefaultValue("6") int partitions,
-      @DefaultValue("1") short replicas) {}
+      @DefaultValue("1") short replicas) {
+
+    /** Checks the values; messages name the property. */
+    public TopicNames {
+      notBlank(registryEvents, PREFIX + ".topics.registry-events");
+      notBlank(desiredState, PREFIX + ".topics.desired-state");
+      require(!registryEvents.equals(desiredState), PREFIX + ".topics.registry-events and .desired-state must be "
+          + "two different topics, both were '" + registryEvents + "'");
+      positive(partitions, PREFIX + ".topics.partitions");
+      positive(replicas, PREFIX + ".topics.replicas");
+    }
+  }
 
   /**
    * The signing key.
@@ -81,7 +123,20 @@ public record RegistryProperties(
    */
   public record Signing(
       @DefaultValue("registry-data/signing-key.pem") Path keyFile,
-      @DefaultValue List<String> trustedKeys) {}
+      @DefaultValue List<String> trustedKeys) {
+
+    /** Checks that every trusted key is an Ed25519 public key, so a typo fails the start, not an upload. */
+    public Signing {
+      for (int i = 0; i < trustedKeys.size(); i++) {
+        try {
+          Ed25519Keys.parsePublicKey(trustedKeys.get(i));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(PREFIX + ".signing.trusted-keys[" + i + "] must be an Ed25519 public "
+              + "key (PEM, or base64 of its 32 raw bytes): " + e.getMessage());
+        }
+      }
+    }
+  }
 
   /**
    * API tokens.
@@ -91,7 +146,13 @@ public record RegistryProperties(
    *     remembered; a revocation takes effect at once on the instance that revokes and within this
    *     time on others (0: ask PostgreSQL every time)
    */
-  public record Security(@DefaultValue List<ApiToken> tokens, @DefaultValue("10s") Duration cacheTtl) {}
+  public record Security(@DefaultValue List<ApiToken> tokens, @DefaultValue("10s") Duration cacheTtl) {
+
+    /** Checks the cache time. */
+    public Security {
+      nonNegative(cacheTtl, PREFIX + ".security.cache-ttl");
+    }
+  }
 
   /**
    * One API token. Give its SHA-256 ({@code sha256}, 64 hex digits) rather than the token itself;
@@ -102,7 +163,26 @@ public record RegistryProperties(
    * @param sha256 hex SHA-256 of the token
    * @param token the token itself
    */
-  public record ApiToken(String name, Role role, @Nullable String sha256, @Nullable String token) {}
+  public record ApiToken(@Nullable String name, @Nullable Role role, @Nullable String sha256, @Nullable String token) {
+
+    private static final String TOKENS = PREFIX + ".security.tokens";
+
+    /**
+     * Checks that the token has a name, a role an API token may have, and either a well-formed
+     * {@code sha256} or a {@code token}; messages never include the token or its hash.
+     */
+    public ApiToken {
+      require(name != null && !name.isBlank(), TOKENS + "[].name is required for every API token");
+      require(role != null, TOKENS + "[].role is required for API token '" + name + "' (one of ADMIN, OPERATOR, VIEWER)");
+      require(role != Role.DEVICE, TOKENS + "[].role of API token '" + name
+          + "' is DEVICE; device tokens are issued at enrolment (use ADMIN, OPERATOR or VIEWER)");
+      boolean hashed = sha256 != null && !sha256.isBlank();
+      require(hashed || token != null && !token.isBlank(),
+          TOKENS + "[] API token '" + name + "' needs sha256 (or token)");
+      require(!hashed || sha256.trim().length() == 64 && sha256.trim().chars().allMatch(HexFormat::isHexDigit),
+          TOKENS + "[].sha256 of API token '" + name + "' must be 64 hex digits (the SHA-256 of the token)");
+    }
+  }
 
   /**
    * The telemetry history: windows read from {@code device.telemetry} and kept per device.
@@ -127,14 +207,15 @@ public record RegistryProperties(
       @DefaultValue("1s") Duration retryInterval,
       @DefaultValue("6") int deadLetterPartitions) {
 
-    /** Checks the sizes. */
+    /** Checks the values; messages name the property. */
     public Telemetry {
-      if (keepPerDevice < 1) {
-        throw new IllegalArgumentException("driftline.registry.telemetry.keep-per-device must be >= 1, got " + keepPerDevice);
-      }
-      if (maxPollRecords < 1) {
-        throw new IllegalArgumentException("driftline.registry.telemetry.max-poll-records must be >= 1, got " + maxPollRecords);
-      }
+      notBlank(topic, PREFIX + ".telemetry.topic");
+      notBlank(groupId, PREFIX + ".telemetry.group-id");
+      positive(keepPerDevice, PREFIX + ".telemetry.keep-per-device");
+      positive(staleAfter, PREFIX + ".telemetry.stale-after");
+      positive(maxPollRecords, PREFIX + ".telemetry.max-poll-records");
+      positive(retryInterval, PREFIX + ".telemetry.retry-interval");
+      positive(deadLetterPartitions, PREFIX + ".telemetry.dead-letter-partitions");
     }
   }
 
@@ -153,5 +234,14 @@ public record RegistryProperties(
       @DefaultValue("") String teacherToken,
       @DefaultValue("") String catalogUrl,
       @DefaultValue("2s") Duration connectTimeout,
-      @DefaultValue("10s") Duration timeout) {}
+      @DefaultValue("10s") Duration timeout) {
+
+    /** Checks the URLs and timeouts; messages name the property. */
+    public Console {
+      httpUrl(teacherUrl, PREFIX + ".console.teacher-url", true);
+      httpUrl(catalogUrl, PREFIX + ".console.catalog-url", true);
+      positive(connectTimeout, PREFIX + ".console.connect-timeout");
+      positive(timeout, PREFIX + ".console.timeout");
+    }
+  }
 }
