@@ -1,5 +1,9 @@
 package io.driftline.catalog.config;
 
+import static io.driftline.core.config.PropertyChecks.atLeast;
+import static io.driftline.core.config.PropertyChecks.notBlank;
+import static io.driftline.core.config.PropertyChecks.positive;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,12 +17,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param matchmaking matchmaking rules and limits
  * @param events the registry events consumer
  */
-@ConfigurationProperties("driftline.catalog")
+@ConfigurationProperties(CatalogProperties.PREFIX)
 public record CatalogProperties(
     @DefaultValue("data/catalog-tdb2") Path dataset,
     @DefaultValue Sparql sparql,
     @DefaultValue Matchmaking matchmaking,
     @DefaultValue Events events) {
+
+  /** The prefix of every property. */
+  public static final String PREFIX = "driftline.catalog";
 
   /**
    * SPARQL endpoint limits.
@@ -26,7 +33,14 @@ public record CatalogProperties(
    * @param timeout how long one query may run
    * @param maxResults the most results one query returns
    */
-  public record Sparql(@DefaultValue("5s") Duration timeout, @DefaultValue("10000") int maxResults) {}
+  public record Sparql(@DefaultValue("5s") Duration timeout, @DefaultValue("10000") int maxResults) {
+
+    /** Checks the limits; messages name the property. */
+    public Sparql {
+      positive(timeout, PREFIX + ".sparql.timeout");
+      positive(maxResults, PREFIX + ".sparql.max-results");
+    }
+  }
 
   /**
    * Matchmaking settings.
@@ -35,7 +49,14 @@ public record CatalogProperties(
    * @param maxDevicesListed the most device ids one artefact match lists (all are counted)
    */
   public record Matchmaking(@DefaultValue("10") double framesPerSecond,
-      @DefaultValue("1000") int maxDevicesListed) {}
+      @DefaultValue("1000") int maxDevicesListed) {
+
+    /** Checks the values; messages name the property. */
+    public Matchmaking {
+      positive(framesPerSecond, PREFIX + ".matchmaking.frames-per-second");
+      positive(maxDevicesListed, PREFIX + ".matchmaking.max-devices-listed");
+    }
+  }
 
   /**
    * The {@code registry.events} consumer.
@@ -60,5 +81,16 @@ public record CatalogProperties(
       @DefaultValue("6") int partitions,
       @DefaultValue("2000") int maxPollRecords,
       @DefaultValue("500ms") Duration retryInterval,
-      @DefaultValue("2") int retries) {}
+      @DefaultValue("2") int retries) {
+
+    /** Checks the values; messages name the property. */
+    public Events {
+      notBlank(topic, PREFIX + ".events.topic");
+      notBlank(groupId, PREFIX + ".events.group-id");
+      positive(partitions, PREFIX + ".events.partitions");
+      positive(maxPollRecords, PREFIX + ".events.max-poll-records");
+      positive(retryInterval, PREFIX + ".events.retry-interval");
+      atLeast(retries, 0, PREFIX + ".events.retries");
+    }
+  }
 }
