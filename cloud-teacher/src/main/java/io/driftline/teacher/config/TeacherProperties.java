@@ -1,5 +1,12 @@
 package io.driftline.teacher.config;
 
+import static io.driftline.core.config.PropertyChecks.atLeast;
+import static io.driftline.core.config.PropertyChecks.httpUrl;
+import static io.driftline.core.config.PropertyChecks.inRange;
+import static io.driftline.core.config.PropertyChecks.nonNegative;
+import static io.driftline.core.config.PropertyChecks.positive;
+import static io.driftline.core.config.PropertyChecks.require;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pipeline adaptation settings
  * @param security API tokens for the REST API
  */
-@ConfigurationProperties("driftline.teacher")
+@ConfigurationProperties(TeacherProperties.PREFIX)
 public record TeacherProperties(
     @DefaultValue Registry registry,
     @DefaultValue Catalog catalog,
@@ -33,6 +40,9 @@ public record TeacherProperties(
     @DefaultValue Pipeline pipeline,
     @DefaultValue Security security) {
 
+  /** The prefix of every property. */
+  public static final String PREFIX = "driftline.teacher";
+
   /**
    * The model registry.
    *
@@ -43,7 +53,14 @@ public record TeacherProperties(
   public record Registry(
       @DefaultValue("http://localhost:8084") String url,
       @DefaultValue("") String token,
-      @DefaultValue("30s") Duration timeout) {}
+      @DefaultValue("30s") Duration timeout) {
+
+    /** Checks the URL and timeout; messages name the property. */
+    public Registry {
+      httpUrl(url, PREFIX + ".registry.url", false);
+      positive(timeout, PREFIX + ".registry.timeout");
+    }
+  }
 
   /**
    * The semantic catalog.
@@ -53,7 +70,14 @@ public record TeacherProperties(
    */
   public record Catalog(
       @DefaultValue("http://localhost:8085") String url,
-      @DefaultValue("10s") Duration timeout) {}
+      @DefaultValue("10s") Duration timeout) {
+
+    /** Checks the URL and timeout; messages name the property. */
+    public Catalog {
+      httpUrl(url, PREFIX + ".catalog.url", false);
+      positive(timeout, PREFIX + ".catalog.timeout");
+    }
+  }
 
   /**
    * Models.
@@ -61,7 +85,14 @@ public record TeacherProperties(
    * @param teacher the teacher model as a registry version {@code name:version} (kind teacher,
    *     its artefact the teacher's ONNX file)
    */
-  public record Models(@DefaultValue("teacher:1") String teacher) {}
+  public record Models(@DefaultValue("teacher:1") String teacher) {
+
+    /** Checks the reference's form (the registry is asked whether it exists when a job needs it). */
+    public Models {
+      require(teacher.matches("\\S+:[1-9][0-9]{0,17}"), PREFIX + ".models.teacher must be name:version with a "
+          + "version >= 1, e.g. teacher:1; was '" + teacher + "'");
+    }
+  }
 
   /**
    * Home-domain (source) samples: the gate checks that a bundle does not hurt them, and the
@@ -73,7 +104,13 @@ public record TeacherProperties(
    */
   public record Source(
       @DefaultValue("/usr/share/datasets/fashion-mnist") Path dataset,
-      @DefaultValue("400") int samples) {}
+      @DefaultValue("400") int samples) {
+
+    /** Checks the sample count: half fit the routing, half are held out, so at least one of each. */
+    public Source {
+      atLeast(samples, 2, PREFIX + ".source.samples");
+    }
+  }
 
   /**
    * The teacher's signing key.
@@ -114,7 +151,22 @@ public record TeacherProperties(
       @DefaultValue("3") int carriedDomains,
       @DefaultValue("3") int maxAttempts,
       @DefaultValue("60s") Duration staleAfter,
-      @DefaultValue("500ms") Duration poll) {}
+      @DefaultValue("500ms") Duration poll) {
+
+    /** Checks the values; messages name the property. */
+    public Jobs {
+      positive(workers, PREFIX + ".jobs.workers");
+      positive(maxQueued, PREFIX + ".jobs.max-queued");
+      nonNegative(settle, PREFIX + ".jobs.settle");
+      positive(minSamples, PREFIX + ".jobs.min-samples");
+      nonNegative(collectFor, PREFIX + ".jobs.collect-for");
+      positive(maxSamplesPerDevice, PREFIX + ".jobs.max-samples-per-device");
+      atLeast(carriedDomains, 0, PREFIX + ".jobs.carried-domains");
+      positive(maxAttempts, PREFIX + ".jobs.max-attempts");
+      positive(staleAfter, PREFIX + ".jobs.stale-after");
+      positive(poll, PREFIX + ".jobs.poll");
+    }
+  }
 
   /**
    * The no-regression gate.
@@ -128,7 +180,15 @@ public record TeacherProperties(
   public record Gate(
       @DefaultValue("0") double minGainPoints,
       @DefaultValue("1") double maxSourceRegressionPoints,
-      @DefaultValue("20") int minHeldOut) {}
+      @DefaultValue("20") int minHeldOut) {
+
+    /** Checks the thresholds the gate would otherwise refuse only when the first job runs. */
+    public Gate {
+      inRange(minGainPoints, 0, 100, PREFIX + ".gate.min-gain-points");
+      inRange(maxSourceRegressionPoints, 0, 1, PREFIX + ".gate.max-source-regression-points");
+      positive(minHeldOut, PREFIX + ".gate.min-held-out");
+    }
+  }
 
   /**
    * Adaptation settings (the rest are the pipeline's documented defaults).
@@ -138,7 +198,15 @@ public record TeacherProperties(
    */
   public record Pipeline(
       @DefaultValue("150") int promptSteps,
-      @DefaultValue("0.2") double heldOutFraction) {}
+      @DefaultValue("0.2") double heldOutFraction) {
+
+    /** Checks the values; messages name the property. */
+    public Pipeline {
+      positive(promptSteps, PREFIX + ".pipeline.prompt-steps");
+      require(heldOutFraction > 0 && heldOutFraction < 1, PREFIX + ".pipeline.held-out-fraction must be in (0, 1), "
+          + "was " + heldOutFraction);
+    }
+  }
 
   /**
    * API tokens. With none configured the REST API refuses every call (401), except health and

@@ -1,5 +1,6 @@
 package io.driftline.teacher.intake;
 
+import io.driftline.core.config.PropertyChecks;
 import io.driftline.core.events.Topics;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,6 +48,7 @@ public record IntakeProperties(
       throw new IllegalArgumentException(
           "driftline.teacher.intake.samples-topic, incidents-topic and group-id must not be blank");
     }
+    PropertyChecks.positive(retryInterval, "driftline.teacher.intake.retry-interval");
     if (retention.isNegative() || retention.isZero() || retentionInterval.isNegative() || retentionInterval.isZero()) {
       throw new IllegalArgumentException("driftline.teacher.intake.retention and retention-interval must be positive, were "
           + retention + " and " + retentionInterval);
