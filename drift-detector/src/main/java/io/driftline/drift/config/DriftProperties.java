@@ -115,10 +115,10 @@ public record DriftProperties(
     /** Checks the values; messages name the property. */
     public Detection {
       if (warmupWindows < 4) {
-        throw new IllegalArgumentException("detection.warmup-windows must be >= 4, got " + warmupWindows);
+        throw new IllegalArgumentException(PREFIX + ".detection.warmup-windows must be >= 4, got " + warmupWindows);
       }
       if (historyWindows < 8) {
-        throw new IllegalArgumentException("detection.history-windows must be >= 8, got " + historyWindows);
+        throw new IllegalArgumentException(PREFIX + ".detection.history-windows must be >= 8, got " + historyWindows);
       }
       nonNegative(phDelta, "detection.ph-delta");
       positive(phLambda, "detection.ph-lambda");
@@ -132,8 +132,8 @@ public record DriftProperties(
       open01(domainSimilarity, "detection.domain-similarity");
       positive(minStd, "detection.min-std");
       if (ksMinReference + ksMinPost > historyWindows) {
-        throw new IllegalArgumentException("detection.ks-min-reference + ks-min-post ("
-            + (ksMinReference + ksMinPost) + ") must fit in detection.history-windows (" + historyWindows + ")");
+        throw new IllegalArgumentException(PREFIX + ".detection.ks-min-reference + ks-min-post ("
+            + (ksMinReference + ksMinPost) + ") must fit in " + PREFIX + ".detection.history-windows (" + historyWindows + ")");
       }
     }
   }
@@ -157,7 +157,7 @@ public record DriftProperties(
     public Lifecycle {
       positive(recoveryWindows, "lifecycle.recovery-windows");
       if (!(recoveryFraction > 0 && recoveryFraction <= 1)) {
-        throw new IllegalArgumentException("lifecycle.recovery-fraction must be in (0, 1], got " + recoveryFraction);
+        throw new IllegalArgumentException(PREFIX + ".lifecycle.recovery-fraction must be in (0, 1], got " + recoveryFraction);
       }
       positive(recoveryDeadlineWindows, "lifecycle.recovery-deadline-windows");
       positive(adaptationTimeoutWindows, "lifecycle.adaptation-timeout-windows");
@@ -178,26 +178,26 @@ public record DriftProperties(
     public Cohorting {
       open01(similarity, "cohorting.similarity");
       if (span.isNegative() || span.isZero()) {
-        throw new IllegalArgumentException("cohorting.span must be positive, got " + span);
+        throw new IllegalArgumentException(PREFIX + ".cohorting.span must be positive, got " + span);
       }
     }
   }
 
   private static void positive(double value, String name) {
     if (!(value > 0) || !Double.isFinite(value)) {
-      throw new IllegalArgumentException(name + " must be > 0, got " + value);
+      throw new IllegalArgumentException(PREFIX + "." + name + " must be > 0, got " + value);
     }
   }
 
   private static void nonNegative(double value, String name) {
     if (!(value >= 0) || !Double.isFinite(value)) {
-      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+      throw new IllegalArgumentException(PREFIX + "." + name + " must be >= 0, got " + value);
     }
   }
 
   private static void open01(double value, String name) {
     if (!(value > 0 && value < 1)) {
-      throw new IllegalArgumentException(name + " must be in (0, 1), got " + value);
+      throw new IllegalArgumentException(PREFIX + "." + name + " must be in (0, 1), got " + value);
     }
   }
 }
