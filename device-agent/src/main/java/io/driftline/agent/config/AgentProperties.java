@@ -1,7 +1,18 @@
 package io.driftline.agent.config;
 
+import static io.driftline.core.config.PropertyChecks.atLeast;
+import static io.driftline.core.config.PropertyChecks.finite;
+import static io.driftline.core.config.PropertyChecks.httpUrl;
+import static io.driftline.core.config.PropertyChecks.notBlank;
+import static io.driftline.core.config.PropertyChecks.positive;
+import static io.driftline.core.config.PropertyChecks.require;
+
+import io.driftline.core.bundle.Ed25519Keys;
+import io.driftline.core.hdc.Hypervector;
+import io.driftline.core.update.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,11 +81,19 @@ public record AgentProperties(
       @DefaultValue Enrolment enrolment,
       @DefaultValue("30s") Duration requestTimeout) {
 
-    /** Checks the URL. */
+    /** Checks the URL, the pinned key and the timeout. */
     public Registry {
-      require(url.isBlank() || url.startsWith("http://") || url.startsWith("https://"),
-          "driftline.agent.registry.url must start with http:// or https://, was '" + url + "'");
+      httpUrl(url, "driftline.agent.registry.url", true);
       url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+      if (!signingKey.isBlank()) {
+        try {
+          Ed25519Keys.parsePublicKey(signingKey);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("driftline.agent.registry.signing-key must be an Ed25519 public key (PEM, "
+              + "or base64 of its 32 raw bytes): " + e.getMessage());
+        }
+      }
+      positive(requestTimeout, "driftline.agent.registry.request-timeout");
     }
   }
 
@@ -96,7 +115,23 @@ public record AgentProperties(
       @DefaultValue("67108864") long ramBytes,
       @DefaultValue("134217728") long flashBytes,
       @DefaultValue("100000000") long macsPerSecond,
-      @DefaultValue Map<String, String> labels) {}
+      @DefaultValue Map<String, String> labels) {
+
+    /** Checks the description the registry would otherwise refuse at enrolment. */
+    public Enrolment {
+      notBlank(deviceClass, "driftline.agent.registry.enrolment.device-class");
+      require(!precisions.isEmpty(), "driftline.agent.registry.enrolment.precisions must name at least one of "
+          + List.of(Precision.values()));
+      for (String precision : precisions) {
+        require(Arrays.stream(Precision.values()).anyMatch(p -> p.name().equals(precision)),
+            "driftline.agent.registry.enrolment.precisions must be among " + List.of(Precision.values())
+                + ", was '" + precision + "'");
+      }
+      atLeast(ramBytes, 1, "driftline.agent.registry.enrolment.ram-bytes");
+      atLeast(flashBytes, 1, "driftline.agent.registry.enrolment.flash-bytes");
+      atLeast(macsPerSecond, 1, "driftline.agent.registry.enrolment.macs-per-second");
+    }
+  }
 
   /**
    * The ONNX student.
@@ -106,7 +141,7 @@ public record AgentProperties(
    */
   public record Student(@Nullable Path model, @DefaultValue("1") int intraOpThreads) {
 
-    /** Checks the thread count. */
+    /** Checks the thread count (a missing model file is named when the agent opens it). */
     public Student {
       require(intraOpThreads >= 1, "driftline.agent.student.intra-op-threads must be >= 1, was " + intraOpThreads);
     }
@@ -152,7 +187,9 @@ public record AgentProperties(
     /** Checks type and rate. */
     public Source {
       SourceType.parse(type);
-      require(framesPerSecond >= 0, "driftline.agent.source.frames-per-second must be >= 0, was " + framesPerSecond);
+      require(framesPerSecond >= 0 && Double.isFinite(framesPerSecond),
+          "driftline.agent.source.frames-per-second must be a finite number >= 0, was " + framesPerSecond);
+      positive(pollInterval, "driftline.agent.source.poll-interval");
       if (!SourceType.SCENARIO.name().equalsIgnoreCase(type.trim())) {
         require(!path.isBlank(), "driftline.agent.source.path is required for source type " + type);
       }
@@ -187,7 +224,11 @@ public record AgentProperties(
       require(windowFrames >= 1, "driftline.agent.upload.window-frames must be >= 1, was " + windowFrames);
       require(maxFrameFraction >= 0 && maxFrameFraction <= 1,
           "driftline.agent.upload.max-frame-fraction must be in [0,1], was " + maxFrameFraction);
-      require(maxBytesPerSecond >= 0, "driftline.agent.upload.max-bytes-per-second must be >= 0, was " + maxBytesPerSecond);
+      require(maxBytesPerSecond >= 0 && Double.isFinite(maxBytesPerSecond),
+          "driftline.agent.upload.max-bytes-per-second must be a finite number >= 0, was " + maxBytesPerSecond);
+      require(maxCarryOverSeconds >= 0 && Double.isFinite(maxCarryOverSeconds),
+          "driftline.agent.upload.max-carry-over-seconds must be a finite number >= 0, was " + maxCarryOverSeconds);
+      finite(minScore, "driftline.agent.upload.min-score");
     }
   }
 
@@ -207,6 +248,7 @@ public record AgentProperties(
     public Queue {
       require(maxRecords >= 1, "driftline.agent.queue.max-records must be >= 1, was " + maxRecords);
       require(maxBytes >= 1024, "driftline.agent.queue.max-bytes must be >= 1024, was " + maxBytes);
+      positive(sendTimeout, "driftline.agent.queue.send-timeout");
     }
   }
 
@@ -224,7 +266,9 @@ public record AgentProperties(
 
     /** Checks the ranges. */
     public Hdc {
-      require(dimension >= 64, "driftline.agent.hdc.dimension must be >= 64, was " + dimension);
+      require(dimension >= 64 && dimension <= Hypervector.MAX_DIMENSION, "driftline.agent.hdc.dimension must be in [64, "
+          + Hypervector.MAX_DIMENSION + "], was " + dimension);
+      atLeast(oodWarmupFrames, 0, "driftline.agent.hdc.ood-warmup-frames");
       require(routingThreshold >= 0 && routingThreshold <= 1,
           "driftline.agent.hdc.routing-threshold must be in [0,1], was " + routingThreshold);
     }
@@ -240,11 +284,13 @@ public record AgentProperties(
   public record Topics(
       @DefaultValue(io.driftline.core.events.Topics.DEVICE_SAMPLES) String samples,
       @DefaultValue(io.driftline.core.events.Topics.DEVICE_TELEMETRY) String telemetry,
-      @DefaultValue(io.driftline.core.events.Topics.FLEET_DESIRED_STATE) String desiredState) {}
+      @DefaultValue(io.driftline.core.events.Topics.FLEET_DESIRED_STATE) String desiredState) {
 
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
+    /** Checks that the names are set. */
+    public Topics {
+      notBlank(samples, "driftline.agent.topics.samples");
+      notBlank(telemetry, "driftline.agent.topics.telemetry");
+      notBlank(desiredState, "driftline.agent.topics.desired-state");
     }
   }
 }
