@@ -5,10 +5,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Conversions between {@link Image}, 8-bit pixels and image files, and shape changes. */
 public final class ImageOps {
+
+  /** Most pixels (width x height) {@link #read} decodes: 4096 x 4096, the largest side a sample may have. */
+  public static final int MAX_READ_PIXELS = 4096 * 4096;
 
   private ImageOps() {}
 
@@ -169,16 +175,33 @@ public final class ImageOps {
   }
 
   /**
-   * Decodes a PNG, JPEG, BMP or GIF stream.
+   * Decodes a PNG, JPEG, BMP or GIF stream of at most {@value #MAX_READ_PIXELS} pixels.
    *
-   * @throws IOException if the stream is not an image format the JDK can read
+   * <p>The size in the image's header is checked before anything is decoded: ImageIO allocates the
+   * whole raster the header announces, so a file of a few dozen bytes could otherwise claim
+   * 50000 x 50000 pixels and take gigabytes.
+   *
+   * @throws IOException if the stream is not an image format the JDK can read, or is larger
    */
   public static Image read(InputStream in, int channels) throws IOException {
-    BufferedImage decoded = ImageIO.read(in);
-    if (decoded == null) {
-      throw new IOException("not a readable image (PNG, JPEG, BMP or GIF expected)");
+    try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+      Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+      if (readers == null || !readers.hasNext()) {
+        throw new IOException("not a readable image (PNG, JPEG, BMP or GIF expected)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(stream, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_READ_PIXELS) {
+          throw new IOException("image of " + reader.getWidth(0) + " x " + reader.getHeight(0) + " pixels is larger "
+              + "than the " + MAX_READ_PIXELS + " pixels Driftline reads; downscale it");
+        }
+        return fromBufferedImage(reader.read(0), channels);
+      } finally {
+        reader.dispose();
+      }
     }
-    return fromBufferedImage(decoded, channels);
   }
 
   /** Writes an image as PNG. */
