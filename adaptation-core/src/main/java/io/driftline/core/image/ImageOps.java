@@ -13,8 +13,13 @@ import javax.imageio.stream.ImageInputStream;
 /** Conversions between {@link Image}, 8-bit pixels and image files, and shape changes. */
 public final class ImageOps {
 
-  /** Most pixels (width x height) {@link #read} decodes: 4096 x 4096, the largest side a sample may have. */
-  public static final int MAX_READ_PIXELS = 4096 * 4096;
+  /**
+   * Most pixels (width x height) {@link #read} decodes: 2048 x 2048. Decoding and converting to a
+   * float image allocates about 40 bytes a pixel (ImageIO's raster, {@code getRGB}, three float
+   * planes), so this keeps one file under about 170 MB; dataset images and camera frames are far
+   * smaller, and every frame is resized to the student's input anyway.
+   */
+  public static final int MAX_READ_PIXELS = 2048 * 2048;
 
   private ImageOps() {}
 

@@ -31,10 +31,11 @@ class ImageFolderReaderFuzzTest {
 
   /**
    * Compressed images legitimately decode to far more than their size (a blank PNG shrinks a
-   * thousandfold), so the budget per input byte is large; the fixed part allows a 4096 x 4096
-   * image, the largest a reader accepts, but not what a header merely claims beyond that.
+   * thousandfold), so the budget per input byte is large; the fixed part allows the largest image
+   * a reader accepts ({@link ImageOps#MAX_READ_PIXELS}, about 40 bytes allocated a pixel), but not
+   * what a header merely claims beyond that.
    */
-  private static final AllocationBudget BUDGET = AllocationBudget.of(4096, 160L << 20);
+  private static final AllocationBudget BUDGET = AllocationBudget.of(4096, 256L << 20);
 
   private static Path root() {
     try {
