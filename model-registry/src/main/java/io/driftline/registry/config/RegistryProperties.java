@@ -91,7 +91,15 @@ public record RegistryProperties(
    *     remembered; a revocation takes effect at once on the instance that revokes and within this
    *     time on others (0: ask PostgreSQL every time)
    */
-  public record Security(@DefaultValue List<ApiToken> tokens, @DefaultValue("10s") Duration cacheTtl) {}
+  public record Security(@DefaultValue List<ApiToken> tokens, @DefaultValue("10s") Duration cacheTtl) {
+
+    /** Checks the cache time. */
+    public Security {
+      if (cacheTtl.isNegative()) {
+        throw new IllegalArgumentException("driftline.registry.security.cache-ttl must be >= 0, got " + cacheTtl);
+      }
+    }
+  }
 
   /**
    * One API token. Give its SHA-256 ({@code sha256}, 64 hex digits) rather than the token itself;
