@@ -43,7 +43,13 @@ public record TeacherProperties(
   public record Registry(
       @DefaultValue("http://localhost:8084") String url,
       @DefaultValue("") String token,
-      @DefaultValue("30s") Duration timeout) {}
+      @DefaultValue("30s") Duration timeout) {
+
+    /** Checks the URL, so a typo stops the start instead of every later job. */
+    public Registry {
+      httpUrl(url, "driftline.teacher.registry.url");
+    }
+  }
 
   /**
    * The semantic catalog.
@@ -53,7 +59,26 @@ public record TeacherProperties(
    */
   public record Catalog(
       @DefaultValue("http://localhost:8085") String url,
-      @DefaultValue("10s") Duration timeout) {}
+      @DefaultValue("10s") Duration timeout) {
+
+    /** Checks the URL, so a typo stops the start instead of every later job. */
+    public Catalog {
+      httpUrl(url, "driftline.teacher.catalog.url");
+    }
+  }
+
+  /** Throws naming {@code property} unless {@code url} is an absolute http or https URL with a host. */
+  static void httpUrl(String url, String property) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(property + " is not a URL: '" + url + "' (" + e.getReason() + ")");
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException(property + " must be an http:// or https:// URL with a host, got '" + url + "'");
+    }
+  }
 
   /**
    * Models.
