@@ -9,14 +9,10 @@ import io.driftline.agent.update.UpdateOutcome;
 import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleMetadata;
 import io.driftline.core.bundle.Ed25519Keys;
+import io.driftline.core.bundle.SyntheticBundles;
 import io.driftline.core.events.BundleRef;
 import io.driftline.core.events.DesiredState;
-import io.driftline.core.hdc.HdcEncoder;
 import io.driftline.core.model.StudentModel;
-import io.driftline.core.update.Adaptor;
-import io.driftline.core.update.DomainAdaptor;
-import io.driftline.core.update.Precision;
-import io.driftline.core.update.VisualPrompt;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -24,9 +20,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -104,41 +98,15 @@ final class AgentUnderAttack implements AutoCloseable {
     return Ed25519Keys.keyId(key);
   }
 
-  /**
-   * A bundle with a real payload for a student with {@code features} features: a 7x7 prompt and an
-   * INT8 adaptor for domain {@code fog}, drawn from {@code seed}.
-   */
+  /** A random-weight bundle ({@link SyntheticBundles}) for a student with {@code features} features. */
   static Bundle bundle(String bundleId, long version, String studentId, String studentDigest, int features, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    BundleMetadata metadata = new BundleMetadata(bundleId, version, studentId, studentDigest,
-        Instant.parse("2026-01-01T00:00:00Z"), Map.of("codeVersion", "hostile-suite", "seed", Long.toString(seed)));
-    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(features).optDimension(HDC_DIMENSION).build();
-    Adaptor adaptor = Adaptor.of(List.of(matrix(16, features, random), matrix(10, 16, random)),
-        List.of(vector(16, random, 0.01), vector(10, random, 0.01)), Precision.INT8, false);
-    return Bundle.builder().setMetadata(metadata)
-        .optPrompt(new VisualPrompt(new float[] {1.05f}, new float[] {-0.02f}, 7, 7, vector(49, random, 0.05)))
-        .optAdaptor(new DomainAdaptor("fog", encoder.encode(vector(features, random, 1.0)), adaptor))
-        .build();
+    return SyntheticBundles.random(new BundleMetadata(bundleId, version, studentId, studentDigest,
+        Instant.parse("2026-01-01T00:00:00Z"), Map.of("codeVersion", "hostile-suite", "seed", Long.toString(seed))),
+        features, HDC_DIMENSION, seed);
   }
 
   static byte[] signed(Bundle bundle, PrivateKey key) {
     return io.driftline.core.bundle.BundleCodec.encode(bundle, key);
-  }
-
-  private static float[][] matrix(int rows, int cols, SplittableRandom random) {
-    float[][] w = new float[rows][];
-    for (int r = 0; r < rows; r++) {
-      w[r] = vector(cols, random, Math.sqrt(2.0 / cols));
-    }
-    return w;
-  }
-
-  private static float[] vector(int size, SplittableRandom random, double std) {
-    float[] v = new float[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = (float) (std * random.nextGaussian());
-    }
-    return v;
   }
 
   @Override

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl;
 import io.driftline.agent.update.UpdateOutcome;
-import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.core.events.BundleRef;
@@ -22,7 +21,6 @@ import io.driftline.core.events.TelemetryWindow;
 import io.driftline.core.image.Image;
 import io.driftline.core.model.SyntheticStudents;
 import io.driftline.testsupport.KafkaTestBroker;
-import io.driftline.testsupport.ServiceProcess;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -31,11 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +126,9 @@ class HostileInputTest {
   @AfterAll
   void stopFleet() throws Exception {
     background.shutdownNow();
+    if (fingerprint != null) {
+      fingerprint.close();
+    }
     if (agent != null) {
       agent.close();
     }
@@ -327,10 +326,6 @@ class HostileInputTest {
     RecordHeaders headers = new RecordHeaders();
     byte[] value = new EventSerializer<>().serialize(topic, headers, event);
     return kafka.send(topic, key, value, headers);
-  }
-
-  private static byte[] sha256(byte[] bytes) throws Exception {
-    return MessageDigest.getInstance("SHA-256").digest(bytes);
   }
 
   // ---------------------------------------------------------------- authentication and roles

@@ -1,6 +1,5 @@
 package io.driftline.e2e.hostile;
 
-import io.driftline.testsupport.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,13 +28,24 @@ import org.apache.kafka.common.TopicPartition;
  * <p>The registry's {@code audit_log} is compared whole as well: the registry audits changes only,
  * never refused requests, so a refused request must not add a row either.
  */
-final class StateFingerprint {
+final class StateFingerprint implements AutoCloseable {
 
   private final HostileFleet fleet;
   private final Map<String, Supplier<String>> extra = new TreeMap<>();
+  // kept open: a fingerprint is taken twice per case
+  private final Connection registry;
+  private final Connection teacher;
+  private final Admin admin;
+  private final String registryQuery;
+  private final String teacherQuery;
 
-  StateFingerprint(HostileFleet fleet) {
+  StateFingerprint(HostileFleet fleet) throws Exception {
     this.fleet = fleet;
+    this.registry = fleet.registryDb.connect();
+    this.teacher = fleet.teacherDb.connect();
+    this.admin = Admin.create(Map.of("bootstrap.servers", fleet.kafka.bootstrapServers()));
+    this.registryQuery = query(registry, "registry");
+    this.teacherQuery = query(teacher, "teacher");
   }
 
   /** Adds a component computed by {@code value} on every {@link #take()}. */
@@ -46,21 +56,17 @@ final class StateFingerprint {
   /** Takes the fingerprint now. */
   Map<String, String> take() throws Exception {
     Map<String, String> out = new TreeMap<>();
-    tables(fleet.registryDb, "registry", out);
-    tables(fleet.teacherDb, "teacher", out);
+    tables(registry, registryQuery, out);
+    tables(teacher, teacherQuery, out);
     out.put("registry blobs", folder(fleet.dir.resolve("registry/blobs")));
     out.put("catalog triples", catalogTriples());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", fleet.kafka.bootstrapServers()))) {
-      // registry.events is left out: the suite's own poison records land there; the outbox table
-      // records every event the registry publishes
-      for (String topic : List.of(fleet.desiredState)) {
-        Map<TopicPartition, OffsetSpec> request = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
-        for (int p = 0; p < 2; p++) {
-          request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        admin.listOffsets(request).all().get().forEach((tp, info) -> out.put("end offset " + tp, Long.toString(info.offset())));
-      }
+    // registry.events is left out: the suite's own poison records land there; the outbox table
+    // records every event the registry publishes
+    Map<TopicPartition, OffsetSpec> request = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+    for (int p = 0; p < 2; p++) {
+      request.put(new TopicPartition(fleet.desiredState, p), OffsetSpec.latest());
     }
+    admin.listOffsets(request).all().get().forEach((tp, info) -> out.put("end offset " + tp, Long.toString(info.offset())));
     extra.forEach((name, value) -> out.put(name, value.get()));
     return out;
   }
@@ -78,24 +84,27 @@ final class StateFingerprint {
     return out;
   }
 
-  private static void tables(TestDatabase db, String schema, Map<String, String> out) throws Exception {
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet r = s.executeQuery("select table_name from information_schema.tables where table_schema = '"
-          + schema + "' and table_type = 'BASE TABLE' order by table_name")) {
-        while (r.next()) {
-          tables.add(r.getString(1));
-        }
+  /** One statement that answers {@code (table, rows and digest)} for every table of {@code schema}. */
+  private static String query(Connection c, String schema) throws Exception {
+    List<String> parts = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select table_name from information_schema.tables"
+        + " where table_schema = '" + schema + "' and table_type = 'BASE TABLE' order by table_name")) {
+      while (r.next()) {
+        String table = schema + "." + r.getString(1);
+        parts.add("select '" + table + "', count(*) || ' rows ' || coalesce(md5(string_agg(md5(t::text), '' order by"
+            + " md5(t::text))), '-') from " + table + " t");
       }
-      if (tables.isEmpty()) {
-        throw new AssertionError("schema " + schema + " has no tables: the service did not migrate it");
-      }
-      for (String table : tables) {
-        try (ResultSet r = s.executeQuery("select count(*) || ' rows ' || coalesce(md5(string_agg(md5(t::text), '' order by"
-            + " md5(t::text))), '-') from " + schema + "." + table + " t")) {
-          r.next();
-          out.put(schema + "." + table, r.getString(1));
-        }
+    }
+    if (parts.isEmpty()) {
+      throw new AssertionError("schema " + schema + " has no tables: the service did not migrate it");
+    }
+    return String.join(" union all ", parts);
+  }
+
+  private static void tables(Connection c, String query, Map<String, String> out) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+      while (r.next()) {
+        out.put(r.getString(1), r.getString(2));
       }
     }
   }
@@ -119,6 +128,13 @@ final class StateFingerprint {
     } catch (Exception e) {
       throw new IllegalStateException("cannot list " + root, e);
     }
+  }
+
+  @Override
+  public void close() throws Exception {
+    admin.close();
+    registry.close();
+    teacher.close();
   }
 
   private String catalogTriples() throws Exception {
