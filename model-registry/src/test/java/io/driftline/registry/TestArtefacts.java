@@ -4,16 +4,10 @@ import ai.onnx.proto.OnnxMl;
 import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.BundleMetadata;
+import io.driftline.core.bundle.SyntheticBundles;
 import java.security.PrivateKey;
-import io.driftline.core.hdc.HdcEncoder;
-import io.driftline.core.update.Adaptor;
-import io.driftline.core.update.DomainAdaptor;
-import io.driftline.core.update.Precision;
-import io.driftline.core.update.VisualPrompt;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Artefacts for tests: signed bundles (of a chosen size, or with a real prompt and adaptor) and ONNX files that are not students. */
 public final class TestArtefacts {
@@ -37,32 +31,9 @@ public final class TestArtefacts {
    * all drawn from {@code seed}, so bundles of different seeds differ in every weight.
    */
   public static Bundle adaptedBundle(String bundleId, long version, String student, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
     BundleMetadata metadata = new BundleMetadata(bundleId, version, student, "0".repeat(64),
         Instant.parse("2026-01-01T00:00:00Z"), Map.of("codeVersion", "test", "seed", Long.toString(seed)));
-    HdcEncoder encoder = HdcEncoder.builder().setFeatureDimension(NANO_FEATURES).optDimension(1024).build();
-    Adaptor adaptor = Adaptor.of(List.of(matrix(16, NANO_FEATURES, random), matrix(10, 16, random)),
-        List.of(vector(16, random, 0.01), vector(10, random, 0.01)), Precision.INT8, false);
-    return Bundle.builder().setMetadata(metadata)
-        .optPrompt(new VisualPrompt(new float[] {1.05f}, new float[] {-0.02f}, 7, 7, vector(49, random, 0.05)))
-        .optAdaptor(new DomainAdaptor("fog", encoder.encode(vector(NANO_FEATURES, random, 1.0)), adaptor))
-        .build();
-  }
-
-  private static float[][] matrix(int rows, int cols, SplittableRandom random) {
-    float[][] w = new float[rows][];
-    for (int r = 0; r < rows; r++) {
-      w[r] = vector(cols, random, Math.sqrt(2.0 / cols));
-    }
-    return w;
-  }
-
-  private static float[] vector(int size, SplittableRandom random, double std) {
-    float[] v = new float[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = (float) (std * random.nextGaussian());
-    }
-    return v;
+    return SyntheticBundles.random(metadata, NANO_FEATURES, 1024, seed);
   }
 
   /** Returns a valid ONNX model (one Identity node) that lacks the student signature. */

@@ -12,7 +12,6 @@ import io.driftline.teacher.fleet.RegistryClient;
 import io.driftline.teacher.pipeline.SourceSamples;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -51,8 +50,10 @@ public class TeacherModels implements AutoCloseable {
       this.signingKey = keys.pair();
       LOG.info("{} teacher signing key keyId={} file={}", keys.generated() ? "generated" : "loaded",
           Ed25519Keys.keyId(signingKey.getPublic()), properties.signing().keyFile().toAbsolutePath());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the signing key " + properties.signing().keyFile(), e);
+    } catch (IOException | RuntimeException e) {
+      // name the setting: the cause alone (a file name, "not an Ed25519 private key") does not say where to fix it
+      throw new IllegalStateException("driftline.teacher.signing.key-file: cannot read or create the signing key "
+          + properties.signing().keyFile() + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,10 @@
 package io.driftline.registry.events;
 
 import io.driftline.core.events.DeadLetterReason;
+import io.driftline.core.events.DriftlineEvent;
 import io.driftline.core.events.EventDeserializer;
+import io.driftline.core.events.EventFormatException;
+import io.driftline.core.events.EventSerializer;
 import io.driftline.core.events.EventType;
 import io.driftline.core.events.TelemetryWindow;
 import io.driftline.core.events.Topics;
@@ -14,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -71,9 +75,14 @@ class TelemetryKafka {
   }
 
   private static DefaultErrorHandler errorHandler(ProducerFactory<?, ?> producers, RegistryProperties.Telemetry t) {
-    // Only unreadable records are dead-lettered, and they carry their raw bytes.
-    DefaultKafkaProducerFactory<String, byte[]> deadLetterProducers = new DefaultKafkaProducerFactory<>(
-        producers.getConfigurationProperties(), new StringSerializer(), new ByteArraySerializer());
+    // Unreadable records are dead-lettered with their raw bytes; a readable window under a foreign
+    // key is written back as its JSON.
+    ByteArraySerializer raw = new ByteArraySerializer();
+    EventSerializer<DriftlineEvent> events = new EventSerializer<>();
+    Serializer<Object> values = (topic, value) -> value instanceof DriftlineEvent e
+        ? events.serialize(topic, e) : raw.serialize(topic, (byte[]) value);
+    DefaultKafkaProducerFactory<String, Object> deadLetterProducers = new DefaultKafkaProducerFactory<>(
+        producers.getConfigurationProperties(), new StringSerializer(), values);
     var recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(deadLetterProducers),
         (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
     recoverer.addHeadersFunction((record, exception) ->
@@ -82,7 +91,7 @@ class TelemetryKafka {
     // anything else is a database outage, and giving up would lose windows: retry until it works.
     var handler = new DefaultErrorHandler(recoverer,
         new FixedBackOff(t.retryInterval().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
-    handler.addNotRetryableExceptions(IllegalArgumentException.class);
+    handler.addNotRetryableExceptions(IllegalArgumentException.class, EventFormatException.class);
     return handler;
   }
 }

@@ -1,5 +1,6 @@
 package io.driftline.registry.events;
 
+import io.driftline.core.events.EventFormatException;
 import io.driftline.core.events.TelemetryWindow;
 import io.driftline.registry.store.TelemetryStore;
 import io.micrometer.core.instrument.Counter;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
  * Follows {@code device.telemetry} and stores the windows for the console's charts. One poll is
  * one database transaction. A record that cannot be read stops the batch: the windows before it
  * are stored, and a {@link BatchListenerFailedException} naming its index lets the error handler
- * dead-letter just that record (to {@code <topic>-dlt}) and go on with the rest.
+ * dead-letter just that record (to {@code <topic>-dlt}) and go on with the rest; so does a window
+ * whose record key is not its device id.
  */
 @Component
 @ConditionalOnProperty(name = "driftline.registry.telemetry.enabled", havingValue = "true", matchIfMissing = true)
@@ -55,8 +57,16 @@ class TelemetryListener {
         throw new BatchListenerFailedException("telemetry window at offset " + record.offset() + " of "
             + record.topic() + "-" + record.partition() + " cannot be read", unreadable, i);
       }
-      if (record.value() != null) {
-        readable.add(record.value());
+      TelemetryWindow window = record.value();
+      if (window != null && !window.key().equals(record.key())) {
+        // the drift detector refuses such a record too: a window must come keyed by its own device
+        save(readable);
+        throw new BatchListenerFailedException("telemetry window at offset " + record.offset() + " of "
+            + record.topic() + "-" + record.partition() + " has a foreign key", new EventFormatException(record.topic(),
+                "key '" + record.key() + "' does not match the event's key '" + window.key() + "'"), i);
+      }
+      if (window != null) {
+        readable.add(window);
       }
     }
     save(readable);

@@ -6,7 +6,6 @@ import io.driftline.core.bundle.BundleFormatException;
 import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.registry.config.RegistryProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -41,14 +40,21 @@ public class SigningKeys {
       if (keys.generated()) {
         LOG.info("generated registry signing key keyId={} file={}", Ed25519Keys.keyId(publicKey), keyFile);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the signing key " + keyFile, e);
+    } catch (IOException | RuntimeException e) {
+      // name the setting: the cause alone (a file name, "not an Ed25519 private key") does not say where to fix it
+      throw new IllegalStateException("driftline.registry.signing.key-file: cannot read or create the signing key "
+          + keyFile + ": " + e.getMessage(), e);
     }
     keyId = Ed25519Keys.keyId(publicKey);
     List<PublicKey> keys = new ArrayList<>();
     keys.add(publicKey);
-    for (String text : properties.signing().trustedKeys()) {
-      keys.add(Ed25519Keys.parsePublicKey(text));
+    List<String> trustedKeys = properties.signing().trustedKeys();
+    for (int i = 0; i < trustedKeys.size(); i++) {
+      try {
+        keys.add(Ed25519Keys.parsePublicKey(trustedKeys.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("driftline.registry.signing.trusted-keys[" + i + "]: " + e.getMessage(), e);
+      }
     }
     trusted = List.copyOf(keys);
     LOG.info("registry signing key keyId={} trustedUploaderKeys={}", keyId, trusted.size() - 1);

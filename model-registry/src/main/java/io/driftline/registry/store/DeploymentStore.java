@@ -134,11 +134,11 @@ public class DeploymentStore {
   @Transactional
   public DesiredState setDesired(String actor, String deviceId, String bundle) {
     lock();
-    String status = devices.get(deviceId).status();
-    if (!status.equals("ACTIVE")) {
-      throw RegistryException.conflict("device '" + deviceId + "' is " + status);
+    var device = devices.get(deviceId);
+    if (!device.status().equals("ACTIVE")) {
+      throw RegistryException.conflict("device '" + deviceId + "' is " + device.status());
     }
-    ModelVersion version = deployable(actor, bundle);
+    ModelVersion version = deployable(actor, bundle, device.student());
     fanOut(ONE_DEVICE, Map.of("device", deviceId, "versionId", versionId(version)), null, actor);
     audit.append(actor, "desired-state.set", deviceId, Map.of("bundle", version.ref()));
     LOG.info("desired state set deviceId={} bundle={} actor={}", deviceId, version.ref(), actor);
@@ -292,6 +292,14 @@ public class DeploymentStore {
   }
 
   private ModelVersion deployable(String actor, String bundle) {
+    return deployable(actor, bundle, null);
+  }
+
+  /**
+   * Checks that {@code bundle} may be deployed (to a device running {@code deviceStudent}, when
+   * given) before signing it, so a refused request stores nothing.
+   */
+  private ModelVersion deployable(String actor, String bundle, @Nullable String deviceStudent) {
     VersionRef ref = VersionRef.parse("bundle", bundle);
     ModelVersion version = models.getVersion(ref.name(), ref.version());
     if (!version.kind().equals("bundle")) {
@@ -299,6 +307,12 @@ public class DeploymentStore {
     }
     if (!version.status().equals("READY")) {
       throw RegistryException.conflict(ref + " is " + version.status() + "; only READY bundles are deployed");
+    }
+    String bundleStudent = version.requirements() == null ? null : version.requirements().student();
+    if (deviceStudent != null && bundleStudent != null && !bundleStudent.equals(deviceStudent)) {
+      // a rollout leaves such devices out; naming one device explicitly is a mistake to report
+      throw RegistryException.unprocessable(ref + " was made for student " + bundleStudent + " but the device runs "
+          + deviceStudent);
     }
     return models.ensureSigned(actor, ref);
   }
