@@ -1,5 +1,6 @@
 package io.driftline.agent.config;
 
+import io.driftline.core.sampling.SamplingPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -188,6 +189,16 @@ public record AgentProperties(
       require(maxFrameFraction >= 0 && maxFrameFraction <= 1,
           "driftline.agent.upload.max-frame-fraction must be in [0,1], was " + maxFrameFraction);
       require(maxBytesPerSecond >= 0, "driftline.agent.upload.max-bytes-per-second must be >= 0, was " + maxBytesPerSecond);
+    }
+
+    /** The uncertainty-guided sampler's policy of these budgets. */
+    public SamplingPolicy samplingPolicy() {
+      return SamplingPolicy.builder()
+          .optMaxFrameFraction(maxFrameFraction)
+          .optMaxBytesPerSecond(maxBytesPerSecond)
+          .optMaxCarryOverSeconds(maxCarryOverSeconds)
+          .optMinScore(minScore)
+          .build();
     }
   }
 
