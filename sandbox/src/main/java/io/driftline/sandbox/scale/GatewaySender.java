@@ -1,5 +1,6 @@
 package io.driftline.sandbox.scale;
 
+import io.driftline.agent.queue.ReliableSender;
 import io.driftline.core.events.CloudEventHeaders;
 import io.driftline.core.events.DriftlineEvent;
 import io.driftline.core.events.EventSerializer;
@@ -17,26 +18,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Sends the records of many light devices through one idempotent producer, as a gateway in front of
  * a group of devices would: the same bytes and CloudEvents headers as the agent's
- * {@code ReliableSender}, keyed by device id, with the agent's producer settings, but no offline
+ * {@link ReliableSender}, keyed by device id, with the agent's producer settings, but no offline
  * disk queue. The agent's sender never blocks and replays its queue one record at a time, which
  * suits one device's record rate but not a hundred devices': this one blocks the frame tick when
  * the producer's buffer is full, which the run reports as frames behind schedule.
  */
 final class GatewaySender implements AutoCloseable {
 
+  private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(30);
   private final KafkaProducer<String, byte[]> producer;
   private final EventSerializer<DriftlineEvent> serializer = new EventSerializer<>();
   private final Map<String, LongAdder> delivered = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
 
   GatewaySender(String bootstrap, String clientId) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    Properties p = ReliableSender.producerConfig(bootstrap, clientId, SEND_TIMEOUT);
+    // block (back-pressure on the frame tick) instead of failing at once into a disk queue
+    p.remove(ProducerConfig.MAX_BLOCK_MS_CONFIG);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 

@@ -59,12 +59,16 @@ final class LightDevice {
     startNanos = nanos;
   }
 
-  /** Plays every frame due by {@code now}; returns how many frames it is behind afterwards (0 when on time). */
-  long advance(long now) {
+  /**
+   * Plays every frame due by {@code now}; returns how late the oldest of them was, in seconds (about
+   * one tick when the fleet keeps up, more when the ticks fall behind).
+   */
+  double advance(long now) {
     if (now < startNanos) {
       return 0;
     }
     long due = (long) ((now - startNanos) / 1e9 * fps);
+    double late = due > frames ? (now - startNanos) / 1e9 - frames / fps : 0;
     while (frames < due) {
       int i = (int) (frames % stats.length());
       FrameResult r = stats.results()[i];
@@ -80,7 +84,7 @@ final class LightDevice {
       }
       frames++;
     }
-    return due - frames;
+    return late;
   }
 
   /** Applies a desired state from {@code fleet.desired-state} (on an update thread). */

@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * shares, to fit a thousand devices into one process: one Kafka producer (a {@link GatewaySender})
  * per {@value #DEVICES_PER_SENDER} devices, one consumer of
  * {@code fleet.desired-state} for all devices (the agent's watcher reads one partition per device)
- * handing each record to its device on a small update pool, one ONNX session per student (only to
+ * handing each record to its device on a pool of {@value #UPDATE_THREADS} update threads, one ONNX session per student (only to
  * build each device's pipeline, never run), and {@value #TICK_THREADS} threads that play the due
  * frames of every device each {@value #TICK_MILLIS} ms.
  */
@@ -54,6 +54,8 @@ final class LightFleet implements AutoCloseable {
   static final int TICK_THREADS = 2;
   static final long TICK_MILLIS = 50;
   static final int HDC_DIMENSION = 1024;
+  /** Devices applying a desired state at the same time (download, verify, install, report). */
+  static final int UPDATE_THREADS = 16;
 
   private final ScaleSystem system;
   private final int windowFrames;
@@ -64,11 +66,10 @@ final class LightFleet implements AutoCloseable {
   private final Map<String, StudentModel> students = new ConcurrentHashMap<>();
   private final Map<String, FrameStats> stats = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker = Executors.newScheduledThreadPool(TICK_THREADS, named("scale-tick"));
-  private final ExecutorService updates = Executors.newFixedThreadPool(4, named("scale-update"));
+  private final ExecutorService updates = Executors.newFixedThreadPool(UPDATE_THREADS, named("scale-update"));
   private final Map<String, DesiredState> pendingUpdates = new ConcurrentHashMap<>();
   private final Set<String> scheduledUpdates = ConcurrentHashMap.newKeySet();
-  private final AtomicLong behindFrames = new AtomicLong();
-  private final AtomicLong maxBehindFrames = new AtomicLong();
+  private final AtomicLong maxLateMicros = new AtomicLong();
   private final AtomicLong desiredRecords = new AtomicLong();
   private final RegistryClient registry;
   private volatile boolean running = true;
@@ -159,12 +160,7 @@ final class LightFleet implements AutoCloseable {
         });
     GatewaySender sender = sender(index / DEVICES_PER_SENDER);
     AgentProperties.Upload u = config.upload();
-    SamplingPolicy policy = SamplingPolicy.builder()
-        .optMaxFrameFraction(u.maxFrameFraction())
-        .optMaxBytesPerSecond(u.maxBytesPerSecond())
-        .optMaxCarryOverSeconds(u.maxCarryOverSeconds())
-        .optMinScore(u.minScore())
-        .build();
+    SamplingPolicy policy = u.samplingPolicy();
     String deviceId = identity.deviceId();
     WindowUploader uploader = new WindowUploader(deviceId, studentRef, u.windowFrames(), rate, u.includeFeatures(),
         policy, student.numClasses(), new WindowUploader.Sink() {
@@ -215,17 +211,16 @@ final class LightFleet implements AutoCloseable {
 
   private void tick(List<LightDevice> shard) {
     long now = System.nanoTime();
-    long behind = 0;
+    double late = 0;
     for (LightDevice d : shard) {
       try {
-        behind += d.advance(now);
+        late = Math.max(late, d.advance(now));
       } catch (RuntimeException e) {
         system.say().accept("device " + d.name + " frame tick failed: " + e);
       }
     }
-    long b = behind;
-    maxBehindFrames.accumulateAndGet(b, Math::max);
-    behindFrames.addAndGet(b);
+    long micros = (long) (late * 1e6);
+    maxLateMicros.accumulateAndGet(micros, Math::max);
   }
 
   private void followDesiredStates() {
@@ -287,9 +282,9 @@ final class LightFleet implements AutoCloseable {
     }
   }
 
-  /** Frames behind schedule summed over the last tick of each shard, and the most any tick saw. */
-  long[] behind() {
-    return new long[] {behindFrames.getAndSet(0), maxBehindFrames.getAndSet(0)};
+  /** The latest any frame was played since the last call, in seconds after it was due. */
+  double maxLateSeconds() {
+    return maxLateMicros.getAndSet(0) / 1e6;
   }
 
   boolean desiredStatesCaughtUp() {

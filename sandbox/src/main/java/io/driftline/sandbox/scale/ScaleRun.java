@@ -124,10 +124,12 @@ public final class ScaleRun {
     Snapshot mid = null;
     Thread queries = null;
     Snapshot last = first;
+    double maxLate = 0;
     while (System.nanoTime() < end) {
       Thread.sleep(Math.min(SAMPLE_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
       Snapshot s = snapshot(fleet, meter);
-      long[] behind = fleet.behind();
+      double late = fleet.maxLateSeconds();
+      maxLate = Math.max(maxLate, late);
       ObjectNode point = timeline.addObject();
       point.put("t", (s.nanos - start) / 1e9);
       point.put("frames", s.frames);
@@ -136,14 +138,14 @@ public final class ScaleRun {
       point.put("detectorWindows", s.detectorWindows);
       point.put("teacherSamples", s.teacherSamples);
       point.put("incidents", incidentAt.size());
-      point.put("framesBehindMax", behind[1]);
+      point.put("maxFrameLatenessSeconds", late);
       point.put("loadAverage", loadAverage());
       double dt = (s.nanos - last.nanos) / 1e9;
       say("%.0f s: %.0f frames/s, %.0f windows/s sent, %.0f counted by the detector, %.0f samples/s sent, %.0f stored "
-              + "by the teacher; %d devices with an incident; most frames behind %d; load %s",
+              + "by the teacher; %d devices with an incident; frames up to %.1f s late; load %s",
           (s.nanos - start) / 1e9, (s.frames - last.frames) / dt, (s.windowsSent - last.windowsSent) / dt,
           (s.detectorWindows - last.detectorWindows) / dt, (s.samplesSent - last.samplesSent) / dt,
-          (s.teacherSamples - last.teacherSamples) / dt, incidentAt.size(), behind[1], loadAverage());
+          (s.teacherSamples - last.teacherSamples) / dt, incidentAt.size(), late, loadAverage());
       last = s;
       if (mid == null && s.nanos >= half) {
         mid = s;
@@ -157,6 +159,11 @@ public final class ScaleRun {
     }
     Snapshot fin = snapshot(fleet, meter);
     steadyState(mid == null ? first : mid, fin);
+    ObjectNode steady = (ObjectNode) result.get("steadyState");
+    steady.put("nominalFramesPerSecond", fleet.devices().stream().mapToDouble(d -> d.fps).sum());
+    steady.put("maxFrameLatenessSeconds", maxLate);
+    steady.setAll(ConsumerLag.read(system.kafka(), List.of(Topics.DEVICE_TELEMETRY, Topics.DEVICE_SAMPLES)));
+    say("consumer lag at the end of play: %s; frames were at most %.1f s late", steady.path("consumerLag"), maxLate);
     ObjectNode totals = result.putObject("totals");
     totals.put("frames", fin.frames);
     totals.put("telemetryWindowsDelivered", fin.windowsSent);
@@ -304,11 +311,18 @@ public final class ScaleRun {
     double postSeconds = secondsSince(t0);
     long deadline = t0 + 300_000_000_000L;
     List<LightDevice> all = fleet.devices();
+    double outboxAtDesired = Double.NaN;
+    long outboxReadAt = t0;
     while (System.nanoTime() < deadline
         && !all.stream().allMatch(d -> d.reportedAt.containsKey(target.get(d.deviceId())))) {
+      if (Double.isNaN(outboxAtDesired) && all.stream().allMatch(d -> d.desiredAt.containsKey(target.get(d.deviceId())))) {
+        // the rollout's own records (a desired state and a registry event per device) are out; the
+        // devices' reports add more records later
+        outboxAtDesired = metric(system.registryUrl(), "driftline_registry_outbox_published_total");
+        outboxReadAt = System.nanoTime();
+      }
       Thread.sleep(200);
     }
-    double outbox1 = metric(system.registryUrl(), "driftline_registry_outbox_published_total");
     List<Double> desired = new ArrayList<>();
     List<Double> reported = new ArrayList<>();
     long lastDesired = t0;
@@ -335,11 +349,11 @@ public final class ScaleRun {
     f.put("allReportedSeconds", reported.size() == all.size() ? (lastReported - t0) / 1e9 : Double.NaN);
     f.set("desiredSeconds", quantiles(desired));
     f.set("reportedSeconds", quantiles(reported));
-    double outboxRecords = outbox1 - outbox0;
+    double outboxRecords = outboxAtDesired - outbox0;
     f.put("outboxRecords", outboxRecords);
-    f.put("outboxRecordsPerSecond", outboxRecords / Math.max(1e-9, (lastDesired - t0) / 1e9));
+    f.put("outboxRecordsPerSecond", outboxRecords / Math.max(1e-9, (outboxReadAt - t0) / 1e9));
     say("fan-out: %d desired states set in %.2f s; %d of %d devices received theirs (all after %.1f s) and %d reported "
-            + "it (all after %.1f s); %.0f outbox records, %.0f per second",
+            + "it (all after %.1f s); %.0f outbox records until every device had its desired state, %.0f per second",
         set, postSeconds, desired.size(), all.size(), f.path("allDesiredSeconds").asDouble(), reported.size(),
         f.path("allReportedSeconds").asDouble(), outboxRecords, f.path("outboxRecordsPerSecond").asDouble());
   }
