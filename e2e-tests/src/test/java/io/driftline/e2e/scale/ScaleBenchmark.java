@@ -24,9 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code driftline.benchmark.models} (default the repository's {@code models/}, else the quick
  * models). Off unless {@code -Ddriftline.benchmark=true}. It prints one table row per size (ingest
  * rates, adaptation and fan-out latency, catalog latency, CPU and memory per process, the machine's
- * load), fits cost = fixed + per-device × N per process by least squares, projects it to
- * 100,000 devices, and writes everything to {@code target/scale-benchmark.md} (each run's
- * {@code scale.json} stays in {@code target/scale-runs/}).
+ * load), the CPU cost per unit of work (window, sample, frame) and the memory per device, both
+ * projected to 100,000 devices ({@link #projection}), and writes everything to {@code target/scale-benchmark.md} (each run's
+ * {@code scale.json} stays in {@code target/scale-runs/};
+ * {@code -Ddriftline.benchmark.scale.reuse=true} recomputes the tables from those files).
  */
 @EnabledIfSystemProperty(named = "driftline.benchmark", matches = "true")
 class ScaleBenchmark {
@@ -53,8 +54,16 @@ class ScaleBenchmark {
         + "| adaptation onset→reported p50/p99 s (n) | fan-out all desired / all reported s | outbox records/s "
         + "| catalog match / SPARQL p50/p99 ms | CPU cores per process | RSS MB per process | machine busy cores (others) |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    // reuse=true recomputes the tables from the scale.json files of earlier runs, without running
+    boolean reuse = Boolean.getBoolean("driftline.benchmark.scale.reuse");
     for (int n : sizes) {
       Path out = runs.resolve("devices-" + n);
+      if (reuse) {
+        JsonNode r = JSON.readTree(out.resolve("scale.json").toFile());
+        results.put(n, r);
+        md.append(row(n, r));
+        continue;
+      }
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
           "-jar", jar.toString(), "--scale", Integer.toString(n), "--scale-seconds", Integer.toString(seconds),
           "--models", models.toString(), "--out", out.toString())
@@ -95,20 +104,52 @@ class ScaleBenchmark {
         s.path("machineBusyCores").asDouble(), s.path("otherCores").asDouble());
   }
 
-  /** Least-squares cost = fixed + perDevice × N per process, for CPU cores and RSS, and its value at 100,000. */
+  /**
+   * The projection to 100,000 devices. CPU comes from cost per unit of work, because on a shared
+   * machine a process's CPU time is the share it got, not what it needed (a starved detector uses
+   * little CPU and falls behind): CPU ms per telemetry window the detector counted, per sample the
+   * teacher stored (its jobs included), per telemetry window the registry stored, and µs per frame
+   * of the light fleet; each run's figure and their median, times the per-device rate of the
+   * largest run, times 100,000. Memory is a least-squares fit RSS = fixed + per device × N.
+   */
   static String projection(Map<Integer, JsonNode> results) {
-    if (results.size() < 2) {
-      return "(one fleet size: no fit)\n";
+    StringBuilder b = new StringBuilder("| unit cost | ");
+    results.keySet().forEach(n -> b.append(n).append(" devices | "));
+    b.append("median | rate per device (largest run) | cores at 100,000 devices |\n|---|");
+    results.keySet().forEach(n -> b.append("---|"));
+    b.append("---|---|---|\n");
+    JsonNode largest = results.get(results.keySet().stream().max(Integer::compare).orElseThrow()).path("steadyState");
+    int largestN = results.keySet().stream().max(Integer::compare).orElseThrow();
+    Object[][] units = {
+        {"drift-detector CPU ms per telemetry window", "drift-detector", "telemetryWindowsCountedByDetectorPerSecond", 1000.0},
+        {"cloud-teacher CPU ms per sample stored", "cloud-teacher", "samplesStoredByTeacherPerSecond", 1000.0},
+        {"model-registry CPU ms per telemetry window", "model-registry", "telemetryWindowsSentPerSecond", 1000.0},
+        {"light fleet CPU µs per frame", "sandbox.fleetThreads", "framesPerSecond", 1_000_000.0},
+        {"sandbox JVM (fleet + broker) CPU µs per frame", "sandbox", "framesPerSecond", 1_000_000.0}};
+    for (Object[] u : units) {
+      List<Double> costs = new ArrayList<>();
+      b.append("| ").append(u[0]).append(" | ");
+      for (JsonNode r : results.values()) {
+        JsonNode s = r.path("steadyState");
+        double rate = s.path((String) u[2]).asDouble();
+        double cost = rate > 0 ? s.path("cpuCores").path((String) u[1]).asDouble() / rate * (double) u[3] : Double.NaN;
+        costs.add(cost);
+        b.append(String.format(Locale.ROOT, "%.3f | ", cost));
+      }
+      double median = costs.stream().sorted().toList().get(costs.size() / 2);
+      double perDevice = largest.path((String) u[2]).asDouble() / largestN;
+      b.append(String.format(Locale.ROOT, "%.3f | %.3f/s | %.1f |%n", median, perDevice,
+          median / (double) u[3] * perDevice * 100_000));
     }
-    StringBuilder b = new StringBuilder("| process | CPU millicores per device | CPU cores fixed | CPU cores at 100k "
-        + "| RSS KB per device | RSS MB fixed | RSS GB at 100k |\n|---|---|---|---|---|---|---|\n");
-    TreeSet<String> names = new TreeSet<>();
-    results.values().forEach(r -> r.path("steadyState").path("cpuCores").properties().forEach(e -> names.add(e.getKey())));
-    for (String name : names) {
-      double[] cpu = fit(results, "cpuCores", name);
-      double[] rss = fit(results, "rssMegabytes", name);
-      b.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f | %.1f | %.1f | %.0f | %.1f |%n", name, 1000 * cpu[1], cpu[0],
-          cpu[0] + cpu[1] * 100_000, 1000 * rss[1], rss[0], (rss[0] + rss[1] * 100_000) / 1000));
+    if (results.size() >= 2) {
+      b.append("\n| process | RSS KB per device (fit) | RSS MB fixed (fit) | RSS GB at 100,000 (fit) |\n|---|---|---|---|\n");
+      TreeSet<String> names = new TreeSet<>();
+      results.values().forEach(r -> r.path("steadyState").path("rssMegabytes").properties().forEach(e -> names.add(e.getKey())));
+      for (String name : names) {
+        double[] rss = fit(results, "rssMegabytes", name);
+        b.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %.1f |%n", name, 1000 * rss[1], rss[0],
+            (rss[0] + rss[1] * 100_000) / 1000));
+      }
     }
     return b.toString();
   }

@@ -85,9 +85,9 @@ class ScaleSmokeTest {
     long counted = totals.path("telemetryWindowsCountedByDetector").asLong();
     // each device closes a window every 25 frames at 10 to 25 fps: at least 10 windows in 40 s
     assertThat(delivered).as(log).isGreaterThanOrEqualTo(10L * DEVICES);
-    // only the light devices send telemetry, so the detector can count no more than they delivered;
-    // it may trail by the windows still in flight when the metric was read
-    assertThat(counted).as(log).isLessThanOrEqualTo(delivered).isGreaterThanOrEqualTo(delivered * 8 / 10);
+    // the detector counts the windows it processed: it may trail by those still in flight when the
+    // metric was read (and count a window twice if a transaction was aborted and redone)
+    assertThat(counted).as(log).isGreaterThanOrEqualTo(delivered * 8 / 10);
     assertThat(totals.path("telemetryFailed").asLong()).isZero();
   }
 
