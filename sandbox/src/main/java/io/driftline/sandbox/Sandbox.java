@@ -366,7 +366,7 @@ public final class Sandbox implements AutoCloseable {
   static void resetRunFolders(Path out) throws IOException {
     Files.createDirectories(out);
     for (String sub : List.of("devices", "registry", "catalog-tdb2", "detector-state", "keys", "custom-student",
-        "postgres", "queues")) {
+        "postgres")) {
       Path dir = out.resolve(sub);
       if (Files.exists(dir)) {
         try (Stream<Path> walk = Files.walk(dir)) {
