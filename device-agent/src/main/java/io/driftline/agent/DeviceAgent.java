@@ -104,12 +104,7 @@ public final class DeviceAgent implements AutoCloseable {
         config.dataDir().resolve("queue"), config.queue().maxRecords(), config.queue().maxBytes(),
         config.queue().sendTimeout());
     AgentProperties.Upload u = config.upload();
-    SamplingPolicy policy = SamplingPolicy.builder()
-        .optMaxFrameFraction(u.maxFrameFraction())
-        .optMaxBytesPerSecond(u.maxBytesPerSecond())
-        .optMaxCarryOverSeconds(u.maxCarryOverSeconds())
-        .optMinScore(u.minScore())
-        .build();
+    SamplingPolicy policy = u.samplingPolicy();
     String studentId = config.registry().enrolment().student().isBlank()
         ? model.getFileName().toString() : config.registry().enrolment().student();
     this.uploader = new WindowUploader(identity.deviceId(), studentId, u.windowFrames(),

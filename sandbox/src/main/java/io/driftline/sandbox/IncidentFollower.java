@@ -22,10 +22,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * incident's first and latest event, for the progress lines and the report. A record that does
  * not parse is counted and skipped: the sandbox only watches, the teacher owns the dead letters.
  */
-final class IncidentFollower implements AutoCloseable {
+public final class IncidentFollower implements AutoCloseable {
 
   /** An incident as first seen and as last seen. */
-  record Seen(DriftIncident first, DriftIncident latest) {}
+  public record Seen(DriftIncident first, DriftIncident latest) {}
 
   private final KafkaConsumer<String, DriftIncident> consumer;
   private final Map<String, Seen> incidents = new LinkedHashMap<>();
@@ -34,7 +34,8 @@ final class IncidentFollower implements AutoCloseable {
   private volatile boolean running = true;
   private long unreadable;
 
-  IncidentFollower(String kafka, Consumer<DriftIncident> onChange) {
+  /** Follows {@code drift.incidents} on {@code kafka}, calling {@code onChange} for every event (on its thread). */
+  public IncidentFollower(String kafka, Consumer<DriftIncident> onChange) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "sandbox-incidents-" + UUID.randomUUID());
@@ -47,7 +48,8 @@ final class IncidentFollower implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  void start() {
+  /** Subscribes and starts the reading thread. */
+  public void start() {
     consumer.subscribe(List.of(Topics.DRIFT_INCIDENTS));
     thread.start();
   }
@@ -81,7 +83,8 @@ final class IncidentFollower implements AutoCloseable {
     }
   }
 
-  synchronized List<Seen> incidents() {
+  /** Every incident seen so far, in the order first seen. */
+  public synchronized List<Seen> incidents() {
     return new ArrayList<>(incidents.values());
   }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * Measures the resident memory (RSS) of the sandbox and the processes it started, from
  * {@code /proc/<pid>/status} (Linux; elsewhere it reports 0), and keeps the peak of their sum.
  */
-final class MemoryMeter {
+public final class MemoryMeter {
 
   private final List<ProcessHandle> processes = new ArrayList<>();
   private final java.util.Map<String, Long> peakByName = new java.util.LinkedHashMap<>();
@@ -47,7 +47,8 @@ final class MemoryMeter {
     return b.toString();
   }
 
-  static long rss(long pid) {
+  /** The resident memory of process {@code pid} in bytes, 0 if unknown. */
+  public static long rss(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {

@@ -60,6 +60,17 @@ public final class Sandbox implements AutoCloseable {
       System.out.print(SandboxOptions.USAGE);
       return;
     }
+    if (options.scale() > 0) {
+      int code = 0;
+      try {
+        ScaleLauncher.run(options, new Progress(System.out));
+      } catch (Exception e) {
+        System.err.println("sandbox: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        code = 1;
+      }
+      System.exit(code);
+      return;
+    }
     Sandbox sandbox = new Sandbox(options, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -352,7 +363,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** Removes the folders a previous run left (device identities, service data); keeps reports and logs out of it. */
-  private static void resetRunFolders(Path out) throws IOException {
+  static void resetRunFolders(Path out) throws IOException {
     Files.createDirectories(out);
     for (String sub : List.of("devices", "registry", "catalog-tdb2", "detector-state", "keys", "custom-student",
         "postgres")) {

@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param teacherUrl cloud teacher base URL (attach mode)
  * @param adminToken the registry's admin token (attach mode; made up when the sandbox starts the registry)
  * @param teacherToken the teacher's operator token (attach mode)
+ * @param scale light simulated devices of the scale run ({@code io.driftline.sandbox.scale}), 0 for the normal sandbox
+ * @param scaleSeconds how long the scale run plays its light devices
  */
 public record SandboxOptions(
     int devices,
@@ -58,14 +60,16 @@ public record SandboxOptions(
     @Nullable String catalogUrl,
     @Nullable String teacherUrl,
     @Nullable String adminToken,
-    @Nullable String teacherToken) {
+    @Nullable String teacherToken,
+    int scale,
+    int scaleSeconds) {
 
   /** Prefix of the environment variables that stand for options. */
   public static final String ENV_PREFIX = "DRIFTLINE_SANDBOX_";
 
   private static final List<String> VALUED = List.of("devices", "scenario", "dataset", "student", "preprocessing",
       "models", "out", "services", "fps", "window-frames", "rounds", "postgres-url", "kafka", "registry-url", "catalog-url",
-      "teacher-url", "admin-token", "teacher-token");
+      "teacher-url", "admin-token", "teacher-token", "scale", "scale-seconds");
   private static final List<String> FLAGS = List.of("quick-models", "exit", "embedded-postgres", "attach", "help");
 
   /** The text {@code --help} prints. */
@@ -94,6 +98,9 @@ public record SandboxOptions(
         --embedded-postgres    skip the local server and start an embedded PostgreSQL (not as root)
         --attach               use running services: needs --kafka, --registry-url, --catalog-url,
                                --teacher-url, --admin-token, --teacher-token
+        --scale N              instead of the scenario run: the scale run with N light simulated devices
+                               (docs/scale.md); writes scale.json into --out and exits
+        --scale-seconds S      how long the scale run plays its devices (default 240)
         --help                 print this text
       """;
 
@@ -103,6 +110,9 @@ public record SandboxOptions(
     require(framesPerSecond > 0 && framesPerSecond <= 1000, "--fps must be in (0, 1000], was " + framesPerSecond);
     require(windowFrames >= 5 && windowFrames <= 10_000, "--window-frames must be 5..10000, was " + windowFrames);
     require(rounds >= 1 && rounds <= 100, "--rounds must be 1..100, was " + rounds);
+    require(scale >= 0 && scale <= 10_000, "--scale must be 0..10000, was " + scale);
+    require(scaleSeconds >= 10 && scaleSeconds <= 86_400, "--scale-seconds must be 10..86400, was " + scaleSeconds);
+    require(scale == 0 || !attach, "--scale starts its own services; it does not work with --attach");
     if (attach) {
       for (var e : new Object[][] {{"--kafka", kafka}, {"--registry-url", registryUrl}, {"--catalog-url", catalogUrl},
           {"--teacher-url", teacherUrl}, {"--admin-token", adminToken}, {"--teacher-token", teacherToken}}) {
@@ -200,7 +210,9 @@ public record SandboxOptions(
           given.get("catalog-url"),
           given.get("teacher-url"),
           given.get("admin-token"),
-          given.get("teacher-token"));
+          given.get("teacher-token"),
+          integer(given, "scale", 0),
+          integer(given, "scale-seconds", 240));
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A small JSON client for one service's REST API with a bearer token. */
-final class ServiceApi {
+public final class ServiceApi {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -20,7 +20,8 @@ final class ServiceApi {
   private final String baseUrl;
   private final @Nullable String token;
 
-  ServiceApi(String name, String baseUrl, @Nullable String token) {
+  /** A client for the service {@code name} at {@code baseUrl}, with a bearer token if not null. */
+  public ServiceApi(String name, String baseUrl, @Nullable String token) {
     this.name = name;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.token = token;
@@ -31,32 +32,36 @@ final class ServiceApi {
   }
 
   /** A response: status and body. */
-  record Answer(int status, String body) {
-    JsonNode json() {
+  public record Answer(int status, String body) {
+    /** The body as JSON. */
+    public JsonNode json() {
       return JSON.readTree(body);
     }
   }
 
-  Answer get(String path) throws IOException, InterruptedException {
+  /** GETs {@code path}. */
+  public Answer get(String path) throws IOException, InterruptedException {
     return send(request(path).GET());
   }
 
-  Answer post(String path, Object body) throws IOException, InterruptedException {
+  /** POSTs {@code body} as JSON. */
+  public Answer post(String path, Object body) throws IOException, InterruptedException {
     return send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
   }
 
-  Answer postBytes(String path, String mediaType, byte[] body) throws IOException, InterruptedException {
+  /** POSTs raw bytes of {@code mediaType}. */
+  public Answer postBytes(String path, String mediaType, byte[] body) throws IOException, InterruptedException {
     return send(request(path).header("Content-Type", mediaType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   /** GETs and expects 200. */
-  JsonNode getJson(String path) throws IOException, InterruptedException {
+  public JsonNode getJson(String path) throws IOException, InterruptedException {
     return expect(get(path), "GET " + path, 200);
   }
 
   /** Fails with the service's answer unless the status is one of {@code expected}. */
-  JsonNode expect(Answer answer, String what, int... expected) {
+  public JsonNode expect(Answer answer, String what, int... expected) {
     for (int e : expected) {
       if (answer.status() == e) {
         return answer.body().isBlank() ? JSON.createObjectNode() : answer.json();

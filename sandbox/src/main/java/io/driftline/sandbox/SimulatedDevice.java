@@ -9,7 +9,6 @@ import io.driftline.core.events.BundleRef;
 import io.driftline.core.model.StudentModel;
 import io.driftline.sandbox.report.SandboxReport;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,20 +51,8 @@ final class SimulatedDevice implements AutoCloseable {
     this.clock = clock;
     this.windowFrames = windowFrames;
     this.shadow = StudentModel.builder().setModel(studentModel).build();
-    AgentProperties config = new AgentProperties(dataDir, null, kafka,
-        new AgentProperties.Registry(registryUrl, enrolmentToken, "",
-            new AgentProperties.Enrolment(deviceClass.name(), student, deviceClass.precisions(), deviceClass.ramBytes(),
-                deviceClass.flashBytes(), deviceClass.macsPerSecond(), Map.of("stream", name)),
-            Duration.ofSeconds(30)),
-        new AgentProperties.Student(studentModel, 1),
-        new AgentProperties.Source("scenario", "", "", fps, false, Duration.ofMillis(200)),
-        new AgentProperties.Upload(windowFrames, deviceClass.uploadFraction(), deviceClass.uploadBytesPerSecond(), 10,
-            0.1, true),
-        new AgentProperties.Queue(10_000, 64L * 1024 * 1024, Duration.ofSeconds(10)),
-        new AgentProperties.Hdc(1024, 0.6, 10 * windowFrames),
-        deviceClass.ramBytes(),
-        new AgentProperties.Topics(io.driftline.core.events.Topics.DEVICE_SAMPLES,
-            io.driftline.core.events.Topics.DEVICE_TELEMETRY, io.driftline.core.events.Topics.FLEET_DESIRED_STATE));
+    AgentProperties config = deviceClass.agentConfig(name, student, studentModel, dataDir, kafka, registryUrl,
+        enrolmentToken, fps, windowFrames);
     this.agent = new DeviceAgent(config, source, this::observe);
   }
 

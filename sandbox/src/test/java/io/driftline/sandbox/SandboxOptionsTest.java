@@ -47,6 +47,19 @@ class SandboxOptionsTest {
   }
 
   @Test
+  void theScaleRunIsOffByDefaultAndTakesItsFleetSizeAndLength() {
+    SandboxOptions off = SandboxOptions.parse(new String[0], Map.of());
+    assertThat(off.scale()).isZero();
+    assertThat(off.scaleSeconds()).isEqualTo(240);
+    SandboxOptions on = SandboxOptions.parse(new String[] {"--scale", "1000", "--scale-seconds=90"}, Map.of());
+    assertThat(on.scale()).isEqualTo(1000);
+    assertThat(on.scaleSeconds()).isEqualTo(90);
+    assertBad(new String[] {"--scale", "-1"}, "--scale must be 0..10000, was -1");
+    assertBad(new String[] {"--scale", "5", "--scale-seconds", "3"}, "--scale-seconds must be 10..86400, was 3");
+    assertThat(SandboxOptions.USAGE).contains("--scale N", "--scale-seconds S");
+  }
+
+  @Test
   void helpReturnsNothingToRun() {
     assertThat(SandboxOptions.parse(new String[] {"--help"}, Map.of())).isNull();
     assertThat(SandboxOptions.USAGE).contains("--devices", "--scenario", "--dataset", "--student", "--attach");

@@ -9,6 +9,7 @@ import static io.driftline.core.config.PropertyChecks.require;
 
 import io.driftline.core.bundle.Ed25519Keys;
 import io.driftline.core.hdc.Hypervector;
+import io.driftline.core.sampling.SamplingPolicy;
 import io.driftline.core.update.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -229,6 +230,16 @@ public record AgentProperties(
       require(maxCarryOverSeconds >= 0 && Double.isFinite(maxCarryOverSeconds),
           "driftline.agent.upload.max-carry-over-seconds must be a finite number >= 0, was " + maxCarryOverSeconds);
       finite(minScore, "driftline.agent.upload.min-score");
+    }
+
+    /** The uncertainty-guided sampler's policy of these budgets. */
+    public SamplingPolicy samplingPolicy() {
+      return SamplingPolicy.builder()
+          .optMaxFrameFraction(maxFrameFraction)
+          .optMaxBytesPerSecond(maxBytesPerSecond)
+          .optMaxCarryOverSeconds(maxCarryOverSeconds)
+          .optMinScore(minScore)
+          .build();
     }
   }
 

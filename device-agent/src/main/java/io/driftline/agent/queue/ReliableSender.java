@@ -59,7 +59,11 @@ public final class ReliableSender implements AutoCloseable {
     replayer.start();
   }
 
-  static Properties producerConfig(String bootstrap, String clientId, Duration sendTimeout) {
+  /**
+   * The agent's producer settings: idempotent, {@code acks=all}, 20 ms linger, timeouts from
+   * {@code sendTimeout}, and {@code max.block.ms=0} so a send never blocks the frame thread.
+   */
+  public static Properties producerConfig(String bootstrap, String clientId, Duration sendTimeout) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
