@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The scale run in small: the sandbox jar with {@code --scale 50} starts the real services on the
- * embedded broker and a database of this test, plays 50 light devices for 40 s and rolls a bundle
+ * embedded broker and a database of this test, plays 50 light devices for 25 s and rolls a bundle
  * out to all of them. The test checks that the light devices really flow through the system: every
  * device's telemetry was delivered and the drift detector counted it, the samples landed in the
  * teacher's {@code teacher.samples} table for every device that uploaded, and the rollout's desired
@@ -49,7 +49,7 @@ class ScaleSmokeTest {
     String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user()
         + (db.password().isEmpty() ? "" : "&password=" + db.password());
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-jar", jar.toString(), "--scale", Integer.toString(DEVICES), "--scale-seconds", "40",
+        "-jar", jar.toString(), "--scale", Integer.toString(DEVICES), "--scale-seconds", "25",
         "--models", TeacherFleet.quickModels().toString(), "--postgres-url", url, "--out", out.resolve("run").toString())
         .redirectErrorStream(true).redirectOutput(out.resolve("scale.log").toFile()).start();
     boolean done = p.waitFor(8, TimeUnit.MINUTES);
