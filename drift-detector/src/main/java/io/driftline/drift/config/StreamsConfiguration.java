@@ -6,11 +6,15 @@ import io.driftline.drift.stream.DriftTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
@@ -25,9 +29,26 @@ import org.springframework.kafka.core.KafkaAdmin;
 @EnableConfigurationProperties(DriftProperties.class)
 class StreamsConfiguration {
 
+  private static final Logger log = LoggerFactory.getLogger(StreamsConfiguration.class);
+
   @Bean
   DriftMetrics driftMetrics(MeterRegistry registry) {
     return new DriftMetrics(registry);
+  }
+
+  /**
+   * Replaces a stream thread that an exception killed (a broker restart can fail a transaction's
+   * commit, for example) instead of Kafka Streams' default of shutting the whole client down: that
+   * left the process up and healthy-looking while telemetry piled up unread. Under exactly-once
+   * the new thread starts from the last committed transaction, so nothing is lost or counted twice.
+   */
+  @Bean
+  StreamsBuilderFactoryBeanConfigurer replaceDeadStreamThreads(DriftMetrics metrics) {
+    return factory -> factory.setStreamsUncaughtExceptionHandler(e -> {
+      metrics.threadReplaced();
+      log.error("drift stream thread died, replacing it: {}", e.toString(), e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
   }
 
   /** Adds the drift topology to the Streams builder Spring Kafka manages. */

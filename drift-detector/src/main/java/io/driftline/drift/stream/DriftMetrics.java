@@ -39,6 +39,11 @@ public final class DriftMetrics {
     registry.counter("driftline.drift.incidents", "state", state.name()).increment();
   }
 
+  /** Counts a stream thread that died of an exception and was replaced. */
+  public void threadReplaced() {
+    registry.counter("driftline.drift.stream-threads.replaced").increment();
+  }
+
   void deadLetter(String topic) {
     registry.counter("driftline.drift.dead-letters", "topic", topic).increment();
   }
