@@ -22,11 +22,20 @@ class ConsoleProxySettingsTest {
 
   @Test
   void aUrlWithoutSchemeOrHostIsRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> new ConsoleProxy(properties(Map.of("driftline.registry.console.teacher-url", "localhost:8081"))))
+    // the settings record refuses these while binding, before the proxy exists
+    assertThatThrownBy(() -> properties(Map.of("driftline.registry.console.teacher-url", "localhost:8081")))
+        .rootCause().isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("driftline.registry.console.teacher-url").hasMessageContaining("http:// or https:// URL");
+    assertThatThrownBy(() -> properties(Map.of("driftline.registry.console.catalog-url", "http://")))
+        .rootCause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("catalog-url");
+  }
+
+  @Test
+  void aUrlWithAQueryIsRefusedByTheProxyNamingTheSetting() {
+    assertThatThrownBy(() -> new ConsoleProxy(properties(Map.of("driftline.registry.console.teacher-url",
+        "http://teacher:8081/?token=x"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("driftline.registry.console.teacher-url")
-        .hasMessageContaining("http(s) URL");
-    assertThatThrownBy(() -> new ConsoleProxy(properties(Map.of("driftline.registry.console.catalog-url", "http://"))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("catalog-url");
+        .hasMessageContaining("no query");
   }
 
   @Test
