@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * teachers (child JVMs too, so a test can kill one with SIGKILL) on the shared broker and local
  * PostgreSQL. Every fleet has topics and databases of its own.
  */
-final class TeacherFleet implements AutoCloseable {
+public final class TeacherFleet implements AutoCloseable {
 
   static final String OPERATOR = "e2e-operator-token";
   static final String TEACHER_TOKEN = "e2e-teacher-api-token";
@@ -108,7 +108,7 @@ final class TeacherFleet implements AutoCloseable {
    * The quick reference models (student-nano, student-small and teacher), bootstrapped once per JVM
    * with the teacher's jar; the sandbox test runs on them too.
    */
-  static synchronized Path quickModels() throws IOException, InterruptedException {
+  public static synchronized Path quickModels() throws IOException, InterruptedException {
     if (quickModels == null) {
       Path out = Files.createTempDirectory("teacher-fleet-models-");
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -39,6 +39,7 @@ public final class BrokerProcess implements AutoCloseable {
   private final int port;
   private final Path properties;
   private final Path logFile;
+  private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private Process process;
   private final Thread killAtExit;
 
@@ -118,8 +119,6 @@ public final class BrokerProcess implements AutoCloseable {
     broker.launch();
     return broker;
   }
-
-  private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
 
   private static ProcessBuilder java(String main, List<String> args, Path log) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
