@@ -42,6 +42,13 @@ import org.springframework.stereotype.Component;
 public class JobScheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+  /**
+   * How long a run stopped by a registry or catalog outage waits, times its attempt number, before
+   * it gives its job back to the queue (20 s, then 40 s): requeued at once, the next runs met the
+   * same outage within a second and the job failed after {@code max-attempts} runs while a
+   * restarting registry was still coming up.
+   */
+  static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(20);
 
   private final JobStore jobs;
   private final JobRunner runner;
@@ -207,8 +214,16 @@ public class JobScheduler {
     Optional<Job> current = jobs.find(job.jobId());
     int attempt = current.map(Job::attempt).orElse(job.attempt());
     if (transientFailure && attempt < settings.maxAttempts()) {
+      Duration backoff = OUTAGE_BACKOFF.multipliedBy(attempt);
+      jobs.note(job.jobId(), owner, "run " + attempt + " stopped: " + reason + "; will retry in " + backoff.toSeconds()
+          + " s");
+      // the heartbeat still runs, so the job stays this worker's while it waits out the outage
+      try {
+        Thread.sleep(backoff.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       // give it back to the queue: the next run resumes from what this one recorded
-      jobs.note(job.jobId(), owner, "run " + attempt + " stopped: " + reason + "; will retry");
       jobs.requeue(job.jobId(), owner, "requeued after: " + reason);
       return JobState.QUEUED;
     }

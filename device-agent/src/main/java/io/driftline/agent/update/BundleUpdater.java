@@ -50,6 +50,7 @@ public final class BundleUpdater {
   private final FramePipeline pipeline;
   private final Downloader downloader;
   private final Reporter reporter;
+  private volatile boolean reportPending;
   private final Map<UpdateOutcome, AtomicLong> outcomes = new EnumMap<>(UpdateOutcome.class);
   private long appliedGeneration = -1;
 
@@ -148,7 +149,10 @@ public final class BundleUpdater {
     return UpdateOutcome.APPLIED;
   }
 
-  /** Reports the active bundle to the registry; a failure is logged, the next update reports again. */
+  /**
+   * Reports the active bundle to the registry; a failure is logged and leaves the report pending
+   * ({@link #reportPending()}), so the watcher sends it again once the registry answers.
+   */
   public void report() {
     PipelineSnapshot s = pipeline.snapshot();
     String active = s.bundleRef() == null ? null : s.bundleRef().bundleId() + ":" + s.bundleRef().version();
@@ -158,9 +162,16 @@ public final class BundleUpdater {
     health.put("adaptorBytes", s.adaptorBytes());
     try {
       reporter.report(active, health);
+      reportPending = false;
     } catch (IOException | RuntimeException e) {
+      reportPending = true;
       log.warn("device {} cannot report its state: {}", deviceId, e.getMessage());
     }
+  }
+
+  /** Whether the last report to the registry failed, so the registry may not know the active bundle. */
+  public boolean reportPending() {
+    return reportPending;
   }
 
   /** How many desired states ended in each outcome. */

@@ -23,11 +23,16 @@ import org.slf4j.LoggerFactory;
  * default partitioner gives the device id, seeks to the beginning (no consumer group, no committed
  * offsets: the compacted topic is the truth), reads up to the end offset found at start, and applies
  * only the latest desired state for its key; after that it applies each new one. A record that
- * cannot be read is logged and skipped; a tombstone (revocation) is logged.
+ * cannot be read is logged and skipped; a tombstone (revocation) is logged. A desired state whose
+ * download failed (registry unreachable) is tried again with a growing delay (2 s doubling to 30 s)
+ * until it is applied or a newer one arrives, and so is a report of the active bundle that failed.
  */
 public final class DesiredStateWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DesiredStateWatcher.class);
+  /** First wait before a failed download or report is tried again; it doubles up to {@link #RETRY_MAX}. */
+  static final Duration RETRY_MIN = Duration.ofSeconds(2);
+  static final Duration RETRY_MAX = Duration.ofSeconds(30);
 
   private final String bootstrap;
   private final String topic;
@@ -89,6 +94,10 @@ public final class DesiredStateWatcher implements AutoCloseable {
       consumer.seekToBeginning(List.of(partition));
       long end = -1;
       DesiredState latest = null;
+      DesiredState retry = null;
+      Duration retryDelay = RETRY_MIN;
+      long retryAt = 0;
+      long reportAt = 0;
       while (running) {
         if (end < 0) {
           try {
@@ -111,9 +120,25 @@ public final class DesiredStateWatcher implements AutoCloseable {
           log.info("device {} read {} up to offset {}; latest desired bundle {}", deviceId, partition, end,
               latest == null ? "none" : latest.bundle().bundleId() + ":" + latest.bundle().version());
         }
+        long now = System.nanoTime();
         if (latest != null) {
-          updater.apply(latest);
+          // a newer desired state replaces one whose download is still to be retried
+          retry = updater.apply(latest) == UpdateOutcome.DOWNLOAD_FAILED ? latest : null;
+          retryDelay = RETRY_MIN;
+          retryAt = now + retryDelay.toNanos();
           latest = null;
+        } else if (retry != null && now >= retryAt) {
+          // the registry was unreachable: without a retry the device would wait for the next rollout
+          if (updater.apply(retry) == UpdateOutcome.DOWNLOAD_FAILED) {
+            retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retryDelay.multipliedBy(2);
+            retryAt = now + retryDelay.toNanos();
+          } else {
+            retry = null;
+          }
+        }
+        if (updater.reportPending() && now >= reportAt) {
+          updater.report();
+          reportAt = now + RETRY_MIN.toNanos();
         }
       }
     } catch (org.apache.kafka.common.errors.InterruptException e) {
