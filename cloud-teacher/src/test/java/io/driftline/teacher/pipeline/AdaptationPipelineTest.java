@@ -178,39 +178,64 @@ class AdaptationPipelineTest {
   }
 
   /**
-   * With these uploads and seed, fog@5's prompt alone gets one held-out upload more right than prompt and adaptor
-   * (7 of 12 against 6 of 12): the domain ships without its adaptor although one was fitted, contrast@5 ships both.
-   * The pipeline is deterministic for a fixed seed, so this holds on every run; it is the case that once looked
-   * flaky (prompt learning's gradients were then read from freed memory now and again, see PromptLearner).
+   * Whichever way the default run's gate went for each domain, it followed the rule: a domain ships
+   * its prompt only exactly when the prompt-only option ships and the prompt+adaptor one does not, or
+   * is less accurate on the domain's held-out uploads. (Which way it goes on 12 held-out uploads
+   * depends on floating-point details that differ between CPUs, so the outcome itself is not fixed.)
+   */
+  @Test
+  void eachDomainShipsThePromptOnlyOptionExactlyWhenItWinsItsGate() {
+    Map<String, String> lineage = result.lineage();
+    for (String domain : List.of("fog@5", "contrast@5")) {
+      String prefix = "gate.domain." + domain + ".";
+      String shipped = lineage.get(prefix + "shipped");
+      if (shipped == null) {
+        continue;
+      }
+      boolean promptOnlyShips = "ship".equals(lineage.get(prefix + "promptOnly.decision"));
+      boolean withAdaptorShips = "ship".equals(lineage.get(prefix + "promptAdaptor.decision"));
+      double promptOnly = Double.parseDouble(lineage.get(prefix + "promptOnly.target.adaptedAccuracy"));
+      double withAdaptor = Double.parseDouble(lineage.get(prefix + "promptAdaptor.target.adaptedAccuracy"));
+      boolean promptOnlyWins = promptOnlyShips && (!withAdaptorShips || promptOnly > withAdaptor);
+      assertThat(shipped).as(domain).isEqualTo(promptOnlyWins ? "prompt only" : "prompt+adaptor");
+      assertThat(lineage.get(prefix + "target.adaptedAccuracy")).as(domain + ": the domain's gate is the winner's")
+          .isEqualTo(lineage.get(prefix + (promptOnlyWins ? "promptOnly" : "promptAdaptor") + ".target.adaptedAccuracy"));
+    }
+  }
+
+  /**
+   * With an adaptor that cannot help (one random feature, replacing the student's head, under a ridge
+   * so strong that its weights are about 0), the prompt alone does better in every domain by
+   * construction: each domain ships its prompt without its fitted adaptor, and on the device a frame
+   * routed to such a domain gets the domain's prompt and the student's own head.
    */
   @Test
   void aDomainWhosePromptAloneDoesBetterShipsWithoutItsAdaptor() throws Exception {
-    Map<String, String> lineage = result.lineage();
-    assertThat(lineage).containsEntry("gate.domain.fog@5.shipped", "prompt only")
-        .containsEntry("gate.domain.contrast@5.shipped", "prompt+adaptor")
-        .containsEntry("gate.domain.fog@5.promptOnly.decision", "ship")
-        .containsEntry("gate.domain.fog@5.promptAdaptor.decision", "ship")
-        .containsEntry("gate.domains.shipped", "fog@5,contrast@5");
-    assertThat(Double.parseDouble(lineage.get("gate.domain.fog@5.promptOnly.target.adaptedAccuracy")))
-        .isGreaterThan(Double.parseDouble(lineage.get("gate.domain.fog@5.promptAdaptor.target.adaptedAccuracy")));
-    // the domain's gate is the prompt-only one
-    assertThat(lineage.get("gate.domain.fog@5.target.adaptedAccuracy"))
-        .isEqualTo(lineage.get("gate.domain.fog@5.promptOnly.target.adaptedAccuracy"));
+    AdaptationResult useless = pipeline(PipelineConfig.builder().optSeed(3)
+        .optChooser(AdaptorChooser.fixed(new AdaptorSpec(1, 1e6, AdaptorSpec.DEFAULT_PROJECTION_SEED, false,
+            "useless-for-test"))).build())
+        .adapt(new AdaptationRequest("fog-contrast-prompt-only", 9, uploads, source));
+    Map<String, String> lineage = useless.lineage();
+    for (String domain : List.of("fog@5", "contrast@5")) {
+      assertThat(lineage).as(domain).containsEntry("gate.domain." + domain + ".shipped", "prompt only")
+          .containsEntry("gate.domain." + domain + ".promptOnly.decision", "ship");
+      assertThat(lineage.get("gate.domain." + domain + ".target.adaptedAccuracy"))
+          .isEqualTo(lineage.get("gate.domain." + domain + ".promptOnly.target.adaptedAccuracy"));
+    }
+    assertThat(lineage).containsEntry("gate.domains.shipped", "fog@5,contrast@5");
     // fitted, but not shipped
-    assertThat(result.adaptors(Precision.FP32)).extracting(DomainAdaptor::domainId).contains("fog@5");
-    Bundle decoded = BundleCodec.decode(result.encodedBundle(), key.getPublic());
-    assertThat(decoded.adaptors()).extracting(DomainAdaptor::domainId).containsExactly("contrast@5");
-    assertThat(decoded.extraPrototypes()).extracting(DomainPrototype::domainId).containsExactly("fog@5");
+    assertThat(useless.adaptors(Precision.FP32)).extracting(DomainAdaptor::domainId)
+        .containsExactlyInAnyOrder("fog@5", "contrast@5");
+    Bundle decoded = BundleCodec.decode(useless.encodedBundle(), key.getPublic());
+    assertThat(decoded.adaptors()).isEmpty();
+    assertThat(decoded.extraPrototypes()).extracting(DomainPrototype::domainId)
+        .containsExactlyInAnyOrder("fog@5", "contrast@5");
     assertThat(decoded.domainPrompts()).containsOnlyKeys("fog@5", "contrast@5");
-    assertThat(decoded.domainPrompts().get("fog@5")).isEqualTo(result.prompts().get("fog@5"));
-    // on the device, a frame routed to fog@5 gets the domain's prompt and the student's own head
+    assertThat(decoded.domainPrompts().get("fog@5")).isEqualTo(useless.prompts().get("fog@5"));
     FrameRouter.Domain fog = decoded.frameRouter().domains().stream().filter(d -> d.domainId().equals("fog@5"))
         .findFirst().orElseThrow();
-    FrameRouter.Domain contrast = decoded.frameRouter().domains().stream()
-        .filter(d -> d.domainId().equals("contrast@5")).findFirst().orElseThrow();
     assertThat(fog.adaptor()).isNull();
-    assertThat(fog.prompt()).isEqualTo(result.prompts().get("fog@5"));
-    assertThat(contrast.adaptor()).isNotNull();
+    assertThat(fog.prompt()).isEqualTo(useless.prompts().get("fog@5"));
     int[] shape = student.inputShape();
     Image input = ImageOps.conform(fresh.get("fog@5").get(0), shape[0], shape[1], shape[2]);
     Prediction p = student.infer(fog.prompted(input));
