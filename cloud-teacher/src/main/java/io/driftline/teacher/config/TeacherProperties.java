@@ -133,6 +133,8 @@ public record TeacherProperties(
    *     starts with what it has, if that is enough for the pipeline (2 per domain), else fails
    * @param maxSamplesPerDevice newest samples taken from one device, so a chatty device cannot crowd
    *     out the rest of its cohort
+   * @param maxSamplesPerJob samples one job takes in all: a cohort of many devices gets a fair share
+   *     per device (each device's newest), so a job's time does not grow with the size of its cohort
    * @param carriedDomains how many domains of earlier published jobs for the same devices a new
    *     bundle carries on (their retained samples train them again), so that a device does not
    *     forget a domain when it gets a bundle for another; 0 ships only the job's own domain
@@ -148,6 +150,7 @@ public record TeacherProperties(
       @DefaultValue("20") int minSamples,
       @DefaultValue("30s") Duration collectFor,
       @DefaultValue("500") int maxSamplesPerDevice,
+      @DefaultValue("2000") int maxSamplesPerJob,
       @DefaultValue("3") int carriedDomains,
       @DefaultValue("3") int maxAttempts,
       @DefaultValue("60s") Duration staleAfter,
@@ -161,6 +164,7 @@ public record TeacherProperties(
       positive(minSamples, PREFIX + ".jobs.min-samples");
       nonNegative(collectFor, PREFIX + ".jobs.collect-for");
       positive(maxSamplesPerDevice, PREFIX + ".jobs.max-samples-per-device");
+      require(maxSamplesPerJob >= 2, PREFIX + ".jobs.max-samples-per-job must be at least 2, was " + maxSamplesPerJob);
       atLeast(carriedDomains, 0, PREFIX + ".jobs.carried-domains");
       positive(maxAttempts, PREFIX + ".jobs.max-attempts");
       positive(staleAfter, PREFIX + ".jobs.stale-after");

@@ -47,7 +47,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <ol>
  *   <li><b>labelling</b>: announces {@code ADAPTING} for the job's open incidents; gathers each
- *       device's samples since its drift began (at most {@code max-samples-per-device}, newest);
+ *       device's samples since its drift began (at most {@code max-samples-per-device}, newest, and
+ *       at most {@code max-samples-per-job} in all, shared fairly between the devices);
  *       asks the registry which student each device runs and the catalog what adaptor budget it
  *       has; the pipeline labels the samples with the teacher;
  *   <li><b>training</b>: per student, one prompt and adaptor training shared by its variants (one
@@ -133,11 +134,14 @@ public class JobRunner {
     // samples: per device, from the earliest drift window of its incidents in the job
     Map<String, Long> fromWindow = new LinkedHashMap<>();
     jobIncidents.forEach(i -> fromWindow.merge(i.deviceId(), i.firstWindowSeq(), Math::min));
-    Map<String, List<StoredSample>> byDevice = new LinkedHashMap<>();
+    Map<String, List<StoredSample>> gathered = new LinkedHashMap<>();
     fromWindow.forEach((device, from) ->
-        byDevice.put(device, samples.forDevice(device, from, properties.jobs().maxSamplesPerDevice())));
+        gathered.put(device, samples.forDevice(device, from, properties.jobs().maxSamplesPerDevice())));
+    int available = gathered.values().stream().mapToInt(List::size).sum();
+    Map<String, List<StoredSample>> byDevice = FairShare.cut(gathered, properties.jobs().maxSamplesPerJob());
     int total = byDevice.values().stream().mapToInt(List::size).sum();
-    jobs.note(jobId, owner, total + " samples from " + byDevice.size() + " device(s)");
+    jobs.note(jobId, owner, total + " samples from " + byDevice.size() + " device(s)"
+        + (total < available ? " (a fair share of " + available + ", max-samples-per-job)" : ""));
 
     // devices: student from the registry, adaptor budget from the catalog
     Map<String, String> skipped = new TreeMap<>();
