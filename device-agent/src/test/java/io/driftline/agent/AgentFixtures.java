@@ -1,5 +1,8 @@
 package io.driftline.agent;
 
+import static io.driftline.core.bundle.SyntheticBundles.matrix;
+import static io.driftline.core.bundle.SyntheticBundles.vector;
+
 import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.BundleMetadata;
@@ -110,21 +113,5 @@ public final class AgentFixtures {
   /** Encodes and signs a bundle. */
   public static byte[] signed(Bundle bundle, PrivateKey key) {
     return BundleCodec.encode(bundle, key);
-  }
-
-  private static float[][] matrix(int rows, int cols, SplittableRandom random) {
-    float[][] w = new float[rows][];
-    for (int r = 0; r < rows; r++) {
-      w[r] = vector(cols, random, Math.sqrt(2.0 / cols));
-    }
-    return w;
-  }
-
-  private static float[] vector(int size, SplittableRandom random, double std) {
-    float[] v = new float[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = (float) (std * random.nextGaussian());
-    }
-    return v;
   }
 }

@@ -37,7 +37,8 @@ public final class SyntheticBundles {
         .build();
   }
 
-  private static float[][] matrix(int rows, int cols, SplittableRandom random) {
+  /** A {@code rows × cols} matrix of He-initialised random weights (std √(2/cols)). */
+  public static float[][] matrix(int rows, int cols, SplittableRandom random) {
     float[][] w = new float[rows][];
     for (int r = 0; r < rows; r++) {
       w[r] = vector(cols, random, Math.sqrt(2.0 / cols));
@@ -45,7 +46,8 @@ public final class SyntheticBundles {
     return w;
   }
 
-  private static float[] vector(int size, SplittableRandom random, double std) {
+  /** A vector of {@code size} Gaussian values with standard deviation {@code std}. */
+  public static float[] vector(int size, SplittableRandom random, double std) {
     float[] v = new float[size];
     for (int i = 0; i < size; i++) {
       v[i] = (float) (std * random.nextGaussian());
