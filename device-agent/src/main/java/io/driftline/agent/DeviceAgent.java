@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class DeviceAgent implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceAgent.class);
+  /** Key of {@link AgentStatus#updates} counting records on the desired-state topic that were skipped. */
+  public static final String SKIPPED_UPDATES = "SKIPPED_RECORDS";
 
   private final AgentProperties config;
   private final DeviceIdentity identity;
@@ -247,6 +249,10 @@ public final class DeviceAgent implements AutoCloseable {
     Map<String, Long> updates = new LinkedHashMap<>();
     if (updater != null) {
       updater.outcomes().forEach((k, v) -> updates.put(k.name(), v));
+    }
+    if (watcher != null) {
+      // records on the device's key that never became a desired state (unreadable, another device)
+      updates.put(SKIPPED_UPDATES, watcher.skipped());
     }
     long withLabels = labelled.get();
     return new AgentStatus(identity.deviceId(), source.describe(), activeBundleName(), s.router().domains().size(),

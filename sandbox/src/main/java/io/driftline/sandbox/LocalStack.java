@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -179,13 +178,7 @@ final class LocalStack implements AutoCloseable {
 
   private static void createTopics(String kafka) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-      admin.createTopics(List.of(
-          new NewTopic(Topics.DEVICE_SAMPLES, PARTITIONS, (short) 1),
-          new NewTopic(Topics.DEVICE_TELEMETRY, PARTITIONS, (short) 1),
-          new NewTopic(Topics.DRIFT_INCIDENTS, PARTITIONS, (short) 1),
-          new NewTopic(Topics.REGISTRY_EVENTS, PARTITIONS, (short) 1),
-          new NewTopic(Topics.FLEET_DESIRED_STATE, PARTITIONS, (short) 1)
-              .configs(Map.of("cleanup.policy", "compact")))).all().get();
+      admin.createTopics(Topics.newTopics(PARTITIONS)).all().get();
     }
   }
 

@@ -1,6 +1,8 @@
 package io.driftline.core.events;
 
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Names of the Kafka topics Driftline services share, and the dead-letter naming convention.
@@ -36,6 +38,17 @@ public final class Topics {
   /** Returns the five event topics, in data-flow order. */
   public static List<String> all() {
     return ALL;
+  }
+
+  /**
+   * The five event topics to create on a single-broker cluster (replication factor 1), each with
+   * {@code partitions} partitions; {@link #FLEET_DESIRED_STATE} log-compacted.
+   */
+  public static List<NewTopic> newTopics(int partitions) {
+    return ALL.stream().map(t -> {
+      NewTopic topic = new NewTopic(t, partitions, (short) 1);
+      return t.equals(FLEET_DESIRED_STATE) ? topic.configs(Map.of("cleanup.policy", "compact")) : topic;
+    }).toList();
   }
 
   /**

@@ -24,6 +24,18 @@ class TopicsAndSerdesTest {
   }
 
   @Test
+  void newTopicsCompactOnlyTheDesiredState() {
+    var topics = Topics.newTopics(3);
+    assertThat(topics).extracting(t -> t.name()).containsExactlyElementsOf(Topics.all());
+    assertThat(topics).allSatisfy(t -> {
+      assertThat(t.numPartitions()).isEqualTo(3);
+      assertThat(t.replicationFactor()).isEqualTo((short) 1);
+    });
+    assertThat(topics).filteredOn(t -> t.configs() != null && "compact".equals(t.configs().get("cleanup.policy")))
+        .extracting(t -> t.name()).containsExactly(Topics.FLEET_DESIRED_STATE);
+  }
+
+  @Test
   void deadLetterTopicsUseTheDltSuffix() {
     assertThat(Topics.deadLetter("device.samples")).isEqualTo("device.samples-dlt");
     assertThat(Topics.isDeadLetter("device.samples-dlt")).isTrue();

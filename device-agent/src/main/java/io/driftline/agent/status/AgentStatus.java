@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param uploadedBytes their encoded bytes
  * @param droppedOverBudget samples the budgets cut
  * @param queue the offline queue
- * @param updates desired states per outcome
+ * @param updates desired states per outcome ({@code UpdateOutcome} names), and {@code SKIPPED_RECORDS}:
+ *     records under the device's key on the desired-state topic that were unreadable or named another device
  * @param updatedAt when the status was taken
  */
 public record AgentStatus(

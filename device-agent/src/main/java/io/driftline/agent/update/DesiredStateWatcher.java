@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * default partitioner gives the device id, seeks to the beginning (no consumer group, no committed
  * offsets: the compacted topic is the truth), reads up to the end offset found at start, and applies
  * only the latest desired state for its key; after that it applies each new one. A record that
- * cannot be read is logged and skipped; a tombstone (revocation) is logged. A desired state whose
+ * cannot be read, or whose desired state names another device than its key, is logged, counted
+ * ({@link #skipped}) and skipped; a tombstone (revocation) is logged. A desired state whose
  * download failed (registry unreachable) is tried again with a growing delay (2 s doubling to 30 s)
  * until it is applied or a newer one arrives, and so is a report of the active bundle that failed.
  */
@@ -42,6 +44,9 @@ public final class DesiredStateWatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean caughtUp;
+  private final AtomicLong read = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private volatile long position = -1;
 
   /** Creates a watcher; {@link #start} begins reading. */
   public DesiredStateWatcher(String bootstrap, String topic, String deviceId, BundleUpdater updater) {
@@ -61,6 +66,21 @@ public final class DesiredStateWatcher implements AutoCloseable {
   /** Whether the watcher has read its partition up to the end offset found at start. */
   public boolean caughtUp() {
     return caughtUp;
+  }
+
+  /** Readable desired states of this device read so far (each one, also those a newer one replaced). */
+  public long read() {
+    return read.get();
+  }
+
+  /** Records under this device's key that were skipped: unreadable, or naming another device. */
+  public long skipped() {
+    return skipped.get();
+  }
+
+  /** The offset of the next record to read in the device's partition; -1 before the partition is assigned. */
+  public long position() {
+    return position;
   }
 
   /** The partition of {@code key} among {@code partitions}, as Kafka's default partitioner computes it. */
@@ -111,6 +131,7 @@ public final class DesiredStateWatcher implements AutoCloseable {
           if (state != null) {
             latest = state;
           }
+          position = record.offset() + 1;
         }
         if (!caughtUp && consumer.position(partition) < end) {
           continue;
@@ -156,13 +177,23 @@ public final class DesiredStateWatcher implements AutoCloseable {
       log.warn("device {} was revoked (tombstone at offset {}); keeping the active bundle", deviceId, record.offset());
       return null;
     }
+    DesiredState state;
     try {
-      return deserializer.deserialize(record.topic(), record.headers(), record.value());
+      state = deserializer.deserialize(record.topic(), record.headers(), record.value());
     } catch (RuntimeException e) {
+      skipped.incrementAndGet();
       log.warn("skipping unreadable desired state at {}-{}@{}: {}", record.topic(), record.partition(),
           record.offset(), e.getMessage());
       return null;
     }
+    if (state == null || !deviceId.equals(state.deviceId())) {
+      skipped.incrementAndGet();
+      log.warn("skipping desired state at {}-{}@{}: it names device {}, not {}", record.topic(), record.partition(),
+          record.offset(), state == null ? "none" : state.deviceId(), deviceId);
+      return null;
+    }
+    read.incrementAndGet();
+    return state;
   }
 
   @Override

@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -240,13 +239,7 @@ final class FaultFleet implements AutoCloseable {
 
   private void createTopics() throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createTopics(List.of(
-          new NewTopic(Topics.DEVICE_SAMPLES, PARTITIONS, (short) 1),
-          new NewTopic(Topics.DEVICE_TELEMETRY, PARTITIONS, (short) 1),
-          new NewTopic(Topics.DRIFT_INCIDENTS, PARTITIONS, (short) 1),
-          new NewTopic(Topics.REGISTRY_EVENTS, PARTITIONS, (short) 1),
-          new NewTopic(Topics.FLEET_DESIRED_STATE, PARTITIONS, (short) 1)
-              .configs(Map.of("cleanup.policy", "compact")))).all().get();
+      admin.createTopics(Topics.newTopics(PARTITIONS)).all().get();
     }
   }
 

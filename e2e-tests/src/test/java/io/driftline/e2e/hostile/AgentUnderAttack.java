@@ -4,6 +4,7 @@ import io.driftline.agent.pipeline.FramePipeline;
 import io.driftline.agent.pipeline.SnapshotFactory;
 import io.driftline.agent.update.BundleStore;
 import io.driftline.agent.update.BundleUpdater;
+import io.driftline.agent.update.DesiredStateWatcher;
 import io.driftline.agent.update.RegistryClient;
 import io.driftline.agent.update.UpdateOutcome;
 import io.driftline.core.bundle.Bundle;
@@ -41,6 +42,7 @@ final class AgentUnderAttack implements AutoCloseable {
   private final FramePipeline pipeline;
   private final BundleUpdater updater;
   private final Map<String, byte[]> attacker = new HashMap<>();
+  private DesiredStateWatcher watcher;
 
   AgentUnderAttack(String deviceId, String deviceToken, byte[] studentOnnx, PublicKey registryKey, String registryUrl,
       Path dataDir) {
@@ -62,6 +64,18 @@ final class AgentUnderAttack implements AutoCloseable {
   /** Makes the man in the middle answer {@code url} with {@code bytes}. */
   void serve(String url, byte[] bytes) {
     attacker.put(url, bytes);
+  }
+
+  /**
+   * Starts the agent's own {@link DesiredStateWatcher} on {@code topic} (it applies what it reads
+   * through the same updater) and waits until it has read its partition to the end.
+   */
+  DesiredStateWatcher watch(String bootstrap, String topic) {
+    watcher = new DesiredStateWatcher(bootstrap, topic, deviceId, updater);
+    watcher.start();
+    org.awaitility.Awaitility.await("desired-state watcher caught up").atMost(Duration.ofSeconds(30))
+        .until(watcher::caughtUp);
+    return watcher;
   }
 
   UpdateOutcome apply(DesiredState desired) {
@@ -111,6 +125,9 @@ final class AgentUnderAttack implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (watcher != null) {
+      watcher.close();
+    }
     student.close();
   }
 }

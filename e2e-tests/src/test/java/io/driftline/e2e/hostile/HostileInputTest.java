@@ -6,6 +6,7 @@ import static io.driftline.e2e.hostile.HostileFleet.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl;
+import io.driftline.agent.update.DesiredStateWatcher;
 import io.driftline.agent.update.UpdateOutcome;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.Ed25519Keys;
@@ -15,6 +16,7 @@ import io.driftline.core.events.DeviceSample;
 import io.driftline.core.events.DriftIncident;
 import io.driftline.core.events.DriftlineEvent;
 import io.driftline.core.events.DropCounts;
+import io.driftline.core.events.EventDeserializer;
 import io.driftline.core.events.EventSerializer;
 import io.driftline.core.events.ScoreSummary;
 import io.driftline.core.events.TelemetryWindow;
@@ -109,6 +111,9 @@ class HostileInputTest {
   private String wrongStudentDigest;
   private final KeyPair attackerKey = Ed25519Keys.generate();
   private ConsumerRecord<String, byte[]> registryEvent;
+  private ConsumerRecord<String, byte[]> desiredRecordA;
+  private ConsumerRecord<String, byte[]> desiredRecordB;
+  private DesiredStateWatcher watcher;
 
   @BeforeAll
   void startFleet() throws Exception {
@@ -212,6 +217,15 @@ class HostileInputTest {
     kafka.awaitConsumedPast(fleet.registryTelemetryGroup, window);
     settle();
     registryEvent = firstRecord(fleet.registryEvents, r -> r.key().equals("student-nano"));
+    // the genuine desired-state records, then the agent's own watcher on the topic
+    desiredRecordA = firstRecord(fleet.desiredState, r -> r.key().equals(deviceA)
+        && desiredState(r).generation() == desiredV2.generation());
+    desiredRecordB = firstRecord(fleet.desiredState, r -> r.key().equals(deviceB));
+    watcher = agent.watch(fleet.kafka.bootstrapServers(), fleet.desiredState);
+  }
+
+  private DesiredState desiredState(ConsumerRecord<String, byte[]> r) {
+    return new EventDeserializer<>(DesiredState.class).deserialize(r.topic(), r.headers(), r.value());
   }
 
   private byte[] download(String url) throws Exception {
@@ -704,7 +718,53 @@ class HostileInputTest {
     out.add(poison("registry.events: oversized (a 300,000-character entity id)", fleet.registryEvents, eventConsumers,
         () -> raw(fleet.registryEvents, registryEvent.key(), oversizedRegistryEvent(),
             PoisonRecords.headers(registryEvent.headers(), null)), this::goodRegistryEvent, "256"));
+
+    // fleet.desired-state (JSON), read only by device agents: the agent's watcher skips and counts
+    String desiredJson = new String(desiredRecordA.value(), StandardCharsets.UTF_8);
+    Headers desiredHeaders = PoisonRecords.headers(desiredRecordA.headers(), null);
+    out.add(poisonDesired("fleet.desired-state: not JSON", "not json".getBytes(), desiredHeaders, true));
+    out.add(poisonDesired("fleet.desired-state: JSON of the wrong schema",
+        ("{\"deviceId\":\"" + deviceA + "\",\"generation\":\"soon\"}").getBytes(), desiredHeaders, true));
+    out.add(poisonDesired("fleet.desired-state: ce_type header of a telemetry window", desiredRecordA.value(),
+        telemetryHeaders(deviceA), true));
+    out.add(poisonDesired("fleet.desired-state: oversized (a 300,000-character device id)",
+        desiredJson.replace(deviceA, "d".repeat(300_000)).getBytes(StandardCharsets.UTF_8), desiredHeaders, true));
+    out.add(poisonDesired("fleet.desired-state: another device's desired state under this device's key",
+        desiredRecordB.value(), PoisonRecords.headers(desiredRecordB.headers(), null), true));
+    out.add(poisonDesired("fleet.desired-state: tombstone (revocation) keeps the active bundle", null, desiredHeaders,
+        false));
     return out;
+  }
+
+  /**
+   * A poison case on {@code fleet.desired-state}: a record under the agent's key, in its partition.
+   * The agent's watcher must read past it without applying anything and count it as skipped
+   * ({@code counted}; a tombstone is a revocation, logged, not counted), then take the genuine
+   * desired state sent after it (already active: nothing changes).
+   */
+  private Case poisonDesired(String name, byte @Nullable [] value, Headers headers, boolean counted) {
+    return new Case("kafka", name, () -> {
+      long skipped = watcher.skipped();
+      long active = agent.activeVersion();
+      RecordMetadata sent = sendDesired(value, headers);
+      Awaitility.await("watcher past the poison").atMost(PoisonRecords.WAIT)
+          .until(() -> watcher.position() > sent.offset());
+      assertThat(watcher.skipped()).as("skipped records").isEqualTo(skipped + (counted ? 1 : 0));
+      return () -> {
+        long read = watcher.read();
+        RecordMetadata next = sendDesired(desiredRecordA.value(), PoisonRecords.headers(desiredRecordA.headers(), null));
+        Awaitility.await("watcher read the genuine record").atMost(PoisonRecords.WAIT)
+            .until(() -> watcher.position() > next.offset());
+        assertThat(watcher.read()).as("desired states read").isEqualTo(read + 1);
+        assertThat(agent.activeVersion()).isEqualTo(active);
+      };
+    });
+  }
+
+  private RecordMetadata sendDesired(byte @Nullable [] value, Headers headers) throws Exception {
+    int partition = DesiredStateWatcher.partitionOf(deviceA, 2);
+    fingerprint.wroteDesiredState(partition);
+    return kafka.send(fleet.desiredState, partition, deviceA, value, headers);
   }
 
   /** A poison case: the record must be dead-lettered by every consumer, then a good record after it consumed by all. */

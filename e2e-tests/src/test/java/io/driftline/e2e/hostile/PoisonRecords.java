@@ -52,7 +52,12 @@ final class PoisonRecords implements AutoCloseable {
 
   /** Sends one record to partition 0 and returns where it landed. */
   RecordMetadata send(String topic, String key, byte @Nullable [] value, Headers headers) throws Exception {
-    return producer.send(new ProducerRecord<>(topic, 0, key, value, headers)).get(30, TimeUnit.SECONDS);
+    return send(topic, 0, key, value, headers);
+  }
+
+  /** Sends one record to {@code partition} and returns where it landed. */
+  RecordMetadata send(String topic, int partition, String key, byte @Nullable [] value, Headers headers) throws Exception {
+    return producer.send(new ProducerRecord<>(topic, partition, key, value, headers)).get(30, TimeUnit.SECONDS);
   }
 
   /** Copies {@code headers}, leaving out those whose name starts with {@code dropPrefix} (null keeps all). */

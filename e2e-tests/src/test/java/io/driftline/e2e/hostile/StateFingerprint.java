@@ -22,8 +22,9 @@ import org.apache.kafka.common.TopicPartition;
  * Everything the fleet stores, reduced to one comparable map: per table of the registry's and the
  * teacher's schemas the row count and a digest of every row, the registry's blob folder (each
  * file's path and SHA-256, temporary files included), the catalog's triple count (SPARQL COUNT over
- * its endpoint), the end offsets of {@code fleet.desired-state} (only the registry writes it), and whatever extra state a
- * component of the test registers (the device agent's bundle folder and active bundle).
+ * its endpoint), the end offsets of {@code fleet.desired-state} less the records the suite itself
+ * wrote there ({@link #wroteDesiredState}; otherwise only the registry writes it), and whatever
+ * extra state a component of the test registers (the device agent's bundle folder and active bundle).
  *
  * <p>The registry's {@code audit_log} is compared whole as well: the registry audits changes only,
  * never refused requests, so a refused request must not add a row either.
@@ -32,6 +33,7 @@ final class StateFingerprint implements AutoCloseable {
 
   private final HostileFleet fleet;
   private final Map<String, Supplier<String>> extra = new TreeMap<>();
+  private final Map<Integer, Long> suiteWrites = new java.util.concurrent.ConcurrentHashMap<>();
   // kept open: a fingerprint is taken twice per case
   private final Connection registry;
   private final Connection teacher;
@@ -53,6 +55,11 @@ final class StateFingerprint implements AutoCloseable {
     extra.put(name, value);
   }
 
+  /** Records that the suite itself wrote one record to partition {@code partition} of {@code fleet.desired-state}. */
+  void wroteDesiredState(int partition) {
+    suiteWrites.merge(partition, 1L, Long::sum);
+  }
+
   /** Takes the fingerprint now. */
   Map<String, String> take() throws Exception {
     Map<String, String> out = new TreeMap<>();
@@ -66,7 +73,8 @@ final class StateFingerprint implements AutoCloseable {
     for (int p = 0; p < 2; p++) {
       request.put(new TopicPartition(fleet.desiredState, p), OffsetSpec.latest());
     }
-    admin.listOffsets(request).all().get().forEach((tp, info) -> out.put("end offset " + tp, Long.toString(info.offset())));
+    admin.listOffsets(request).all().get().forEach((tp, info) -> out.put("end offset " + tp + " (registry's records)",
+        Long.toString(info.offset() - suiteWrites.getOrDefault(tp.partition(), 0L))));
     extra.forEach((name, value) -> out.put(name, value.get()));
     return out;
   }

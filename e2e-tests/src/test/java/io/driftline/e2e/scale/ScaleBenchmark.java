@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * load), the CPU cost per unit of work (window, sample, frame) and the memory per device, both
  * projected to 100,000 devices ({@link #projection}), and writes everything to {@code target/scale-benchmark.md} (each run's
  * {@code scale.json} stays in {@code target/scale-runs/};
- * {@code -Ddriftline.benchmark.scale.reuse=true} recomputes the tables from those files).
+ * {@code -Ddriftline.benchmark.scale.reuse=true} recomputes the tables from those files). With
+ * {@code -Ddriftline.benchmark.scale.runs=K} each size runs K times, and the tables show the median
+ * of every figure ({@link #median}).
  */
 @EnabledIfSystemProperty(named = "driftline.benchmark", matches = "true")
 class ScaleBenchmark {
@@ -56,35 +58,75 @@ class ScaleBenchmark {
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     // reuse=true recomputes the tables from the scale.json files of earlier runs, without running
     boolean reuse = Boolean.getBoolean("driftline.benchmark.scale.reuse");
+    int repeats = Integer.getInteger("driftline.benchmark.scale.runs", 1);
     for (int n : sizes) {
-      Path out = runs.resolve("devices-" + n);
-      if (reuse) {
+      List<JsonNode> runsOfSize = new ArrayList<>();
+      for (int k = 1; k <= repeats; k++) {
+        String name = "devices-" + n + (repeats > 1 ? "-run" + k : "");
+        Path out = runs.resolve(name);
+        if (!reuse) {
+          Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
+              "-jar", jar.toString(), "--scale", Integer.toString(n), "--scale-seconds", Integer.toString(seconds),
+              "--models", models.toString(), "--out", out.toString())
+              .directory(jar.getParent().getParent().getParent().toFile())
+              .redirectErrorStream(true).redirectOutput(runs.resolve(name + ".log").toFile()).start();
+          boolean done = p.waitFor(seconds + 900L, TimeUnit.SECONDS);
+          if (!done) {
+            p.destroyForcibly();
+          }
+          String log = Files.readString(runs.resolve(name + ".log"));
+          assertThat(done).as(log).isTrue();
+          assertThat(p.exitValue()).as(log).isZero();
+        }
         JsonNode r = JSON.readTree(out.resolve("scale.json").toFile());
-        results.put(n, r);
-        md.append(row(n, r));
-        continue;
+        runsOfSize.add(r);
+        if (repeats > 1) {
+          System.out.print("scale benchmark run " + k + " " + row(n, r));
+        }
       }
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
-          "-jar", jar.toString(), "--scale", Integer.toString(n), "--scale-seconds", Integer.toString(seconds),
-          "--models", models.toString(), "--out", out.toString())
-          .directory(jar.getParent().getParent().getParent().toFile())
-          .redirectErrorStream(true).redirectOutput(runs.resolve("devices-" + n + ".log").toFile()).start();
-      boolean done = p.waitFor(seconds + 900L, TimeUnit.SECONDS);
-      if (!done) {
-        p.destroyForcibly();
-      }
-      String log = Files.readString(runs.resolve("devices-" + n + ".log"));
-      assertThat(done).as(log).isTrue();
-      assertThat(p.exitValue()).as(log).isZero();
-      JsonNode r = JSON.readTree(out.resolve("scale.json").toFile());
-      results.put(n, r);
-      String row = row(n, r);
-      System.out.print("scale benchmark " + row);
+      JsonNode median = median(runsOfSize);
+      results.put(n, median);
+      String row = row(n, median);
+      System.out.print("scale benchmark " + (repeats > 1 ? "median of " + repeats + " " : "") + row);
       md.append(row);
+    }
+    if (repeats > 1) {
+      md.append("\nEvery figure is the median of ").append(repeats).append(" runs per size, taken figure by figure.\n");
     }
     md.append("\n").append(projection(results));
     System.out.print(projection(results));
     Files.writeString(Path.of("target", "scale-benchmark.md"), md.toString());
+  }
+
+  /**
+   * The median run: a copy of the first run in which every number is the median of that number over
+   * all runs (figure by figure, so the figures of one row may come from different runs). A number
+   * missing or not a number in some run (NaN: not every device got there) counts as NaN, which sorts
+   * last.
+   */
+  static JsonNode median(List<JsonNode> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    return medianOf(runs.get(0), runs, "");
+  }
+
+  private static JsonNode medianOf(JsonNode node, List<JsonNode> runs, String pointer) {
+    if (node.isObject()) {
+      tools.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+      node.properties().forEach(e -> out.set(e.getKey(), medianOf(e.getValue(), runs,
+          pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1"))));
+      return out;
+    }
+    if (node.isNumber() || "NaN".equals(node.asString(""))) {
+      double[] values = runs.stream().mapToDouble(r -> number(r.at(pointer))).sorted().toArray();
+      double m = values[values.length / 2];
+      if (values.length % 2 == 0) {
+        m = (values[values.length / 2 - 1] + m) / 2;
+      }
+      return Double.isNaN(m) ? JSON.getNodeFactory().stringNode("NaN") : JSON.getNodeFactory().numberNode(m);
+    }
+    return node;
   }
 
   static String row(int n, JsonNode r) {
@@ -97,7 +139,7 @@ class ScaleBenchmark {
         s.path("telemetryWindowsSentPerSecond").asDouble(), s.path("telemetryWindowsCountedByDetectorPerSecond").asDouble(),
         s.path("samplesSentPerSecond").asDouble(), s.path("samplesStoredByTeacherPerSecond").asDouble(),
         fmt(a.path("p50")), fmt(a.path("p99")), a.path("n").asInt(),
-        f.path("allDesiredSeconds").asDouble(), f.path("allReportedSeconds").asDouble(),
+        number(f.path("allDesiredSeconds")), number(f.path("allReportedSeconds")),
         f.path("outboxRecordsPerSecond").asDouble(),
         millis(c.path("matchDevice")), millis(c.path("sparql")),
         pairs(s.path("cpuCores"), "%.2f", 1), pairs(s.path("rssMegabytes"), "%.0f", 1),
@@ -175,6 +217,11 @@ class ScaleBenchmark {
     }
     double slope = n < 2 ? 0 : (n * sxy - sx * sy) / (n * sxx - sx * sx);
     return new double[] {(sy - slope * sx) / Math.max(1, n), slope};
+  }
+
+  /** A number; NaN (written as the string "NaN": not every device got there) or a missing one is NaN. */
+  static double number(JsonNode v) {
+    return v.isNumber() ? v.asDouble() : Double.NaN;
   }
 
   private static String fmt(JsonNode v) {

@@ -4,6 +4,7 @@ import io.driftline.agent.pipeline.FramePipeline;
 import io.driftline.agent.pipeline.FrameResult;
 import io.driftline.agent.update.BundleUpdater;
 import io.driftline.agent.update.DeviceIdentity;
+import io.driftline.agent.update.UpdateOutcome;
 import io.driftline.agent.upload.WindowUploader;
 import io.driftline.core.events.BundleRef;
 import io.driftline.core.events.DesiredState;
@@ -39,6 +40,8 @@ final class LightDevice {
   final Map<String, Long> desiredAt = new ConcurrentHashMap<>();
   /** When the device reported a bundle active, by {@code bundle:version}. */
   final Map<String, Long> reportedAt = new ConcurrentHashMap<>();
+  /** What the updater made of a bundle's desired state, by {@code bundle:version} (the last time it was applied). */
+  final Map<String, UpdateOutcome> outcomes = new ConcurrentHashMap<>();
 
   LightDevice(int index, String name, DeviceClass deviceClass, String student, double fps, DeviceIdentity identity,
       FrameStats stats, FramePipeline pipeline, BundleUpdater updater, WindowUploader uploader) {
@@ -89,11 +92,30 @@ final class LightDevice {
 
   /** Applies a desired state from {@code fleet.desired-state} (on an update thread). */
   void apply(DesiredState desired) {
-    updater.apply(desired);
+    outcomes.put(key(desired), updater.apply(desired));
+  }
+
+  /**
+   * Whether the desired state of {@code bundle} ({@code bundle:version}) gave way before the device
+   * reported it: a newer desired state arrived after it (the latest one wins), or the updater
+   * refused it (a teacher bundle with a version at least as high was installed first: anti-rollback).
+   */
+  boolean superseded(String bundle) {
+    Long at = desiredAt.get(bundle);
+    if (at == null || reportedAt.containsKey(bundle)) {
+      return false;
+    }
+    UpdateOutcome outcome = outcomes.get(bundle);
+    return (outcome != null && outcome.name().startsWith("REJECTED"))
+        || desiredAt.entrySet().stream().anyMatch(e -> !e.getKey().equals(bundle) && e.getValue() > at);
+  }
+
+  private static String key(DesiredState desired) {
+    return desired.bundle().bundleId() + ":" + desired.bundle().version();
   }
 
   void noteDesired(DesiredState desired, long now) {
-    desiredAt.putIfAbsent(desired.bundle().bundleId() + ":" + desired.bundle().version(), now);
+    desiredAt.putIfAbsent(key(desired), now);
   }
 
   void noteReported(@Nullable String active, long now) {

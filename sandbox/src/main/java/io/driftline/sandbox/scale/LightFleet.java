@@ -249,8 +249,8 @@ final class LightFleet implements AutoCloseable {
           } catch (RuntimeException e) {
             continue; // the agent's watcher skips unreadable records the same way
           }
-          if (state == null) {
-            continue;
+          if (state == null || !state.deviceId().equals(d.deviceId())) {
+            continue; // as the agent's watcher: a desired state must name the device of its key
           }
           desiredRecords.incrementAndGet();
           d.noteDesired(state, System.nanoTime());

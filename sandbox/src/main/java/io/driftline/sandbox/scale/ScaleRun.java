@@ -1,5 +1,6 @@
 package io.driftline.sandbox.scale;
 
+import io.driftline.agent.update.UpdateOutcome;
 import io.driftline.core.bundle.Bundle;
 import io.driftline.core.bundle.BundleCodec;
 import io.driftline.core.bundle.BundleMetadata;
@@ -313,8 +314,10 @@ public final class ScaleRun {
     List<LightDevice> all = fleet.devices();
     double outboxAtDesired = Double.NaN;
     long outboxReadAt = t0;
-    while (System.nanoTime() < deadline
-        && !all.stream().allMatch(d -> d.reportedAt.containsKey(target.get(d.deviceId())))) {
+    // a device is done when it reported the rollout's bundle, or when that desired state gave way to a
+    // teacher bundle (the fleet keeps playing its drift, so adaptation jobs go on publishing)
+    while (System.nanoTime() < deadline && !all.stream().allMatch(d -> d.reportedAt.containsKey(target.get(d.deviceId()))
+        || d.superseded(target.get(d.deviceId())))) {
       if (Double.isNaN(outboxAtDesired) && all.stream().allMatch(d -> d.desiredAt.containsKey(target.get(d.deviceId())))) {
         // the rollout's own records (a desired state and a registry event per device) are out; the
         // devices' reports add more records later
@@ -325,6 +328,8 @@ public final class ScaleRun {
     }
     List<Double> desired = new ArrayList<>();
     List<Double> reported = new ArrayList<>();
+    int superseded = 0;
+    int refused = 0;
     long lastDesired = t0;
     long lastReported = t0;
     for (LightDevice d : all) {
@@ -337,25 +342,35 @@ public final class ScaleRun {
       if (r != null) {
         reported.add((r - t0) / 1e9);
         lastReported = Math.max(lastReported, r);
+      } else if (d.superseded(target.get(d.deviceId()))) {
+        superseded++;
+        UpdateOutcome o = d.outcomes.get(target.get(d.deviceId()));
+        refused += o != null && o.name().startsWith("REJECTED") ? 1 : 0;
       }
     }
+    boolean allDone = reported.size() + superseded == all.size();
     ObjectNode f = result.putObject("fanOut");
     f.put("devices", all.size());
     f.put("desiredStatesSet", set);
     f.put("rolloutRequestSeconds", postSeconds);
     f.put("devicesWithDesired", desired.size());
     f.put("devicesReported", reported.size());
+    f.put("devicesSuperseded", superseded);
+    f.put("devicesRefusedAsRollback", refused);
     f.put("allDesiredSeconds", desired.size() == all.size() ? (lastDesired - t0) / 1e9 : Double.NaN);
-    f.put("allReportedSeconds", reported.size() == all.size() ? (lastReported - t0) / 1e9 : Double.NaN);
+    // until the last device that reported it, once every other device had taken a newer teacher bundle
+    f.put("allReportedSeconds", allDone ? (lastReported - t0) / 1e9 : Double.NaN);
     f.set("desiredSeconds", quantiles(desired));
     f.set("reportedSeconds", quantiles(reported));
     double outboxRecords = outboxAtDesired - outbox0;
     f.put("outboxRecords", outboxRecords);
     f.put("outboxRecordsPerSecond", outboxRecords / Math.max(1e-9, (outboxReadAt - t0) / 1e9));
     say("fan-out: %d desired states set in %.2f s; %d of %d devices received theirs (all after %.1f s) and %d reported "
-            + "it (all after %.1f s); %.0f outbox records until every device had its desired state, %.0f per second",
+            + "it (all after %.1f s; %d took a newer teacher bundle instead, %d of them refused the rollout's as a "
+            + "rollback); %.0f outbox records until every device had its desired state, %.0f per second",
         set, postSeconds, desired.size(), all.size(), f.path("allDesiredSeconds").asDouble(), reported.size(),
-        f.path("allReportedSeconds").asDouble(), outboxRecords, f.path("outboxRecordsPerSecond").asDouble());
+        f.path("allReportedSeconds").asDouble(), superseded, refused, outboxRecords,
+        f.path("outboxRecordsPerSecond").asDouble());
   }
 
   /** Registers versions 1..{@code version} of bundle model {@code model} for {@code student}; returns {@code model:version}. */
