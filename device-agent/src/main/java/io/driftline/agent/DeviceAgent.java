@@ -44,7 +44,7 @@ public final class DeviceAgent implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceAgent.class);
   /** Key of {@link AgentStatus#updates} counting records on the desired-state topic that were skipped. */
-  public static final String SKIPPED_UPDATES = "SKIPPED_RECORDS";
+  public static final String SKIPPED_RECORDS = "SKIPPED_RECORDS";
 
   private final AgentProperties config;
   private final DeviceIdentity identity;
@@ -252,7 +252,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
     if (watcher != null) {
       // records on the device's key that never became a desired state (unreadable, another device)
-      updates.put(SKIPPED_UPDATES, watcher.skipped());
+      updates.put(SKIPPED_RECORDS, watcher.skipped());
     }
     long withLabels = labelled.get();
     return new AgentStatus(identity.deviceId(), source.describe(), activeBundleName(), s.router().domains().size(),
