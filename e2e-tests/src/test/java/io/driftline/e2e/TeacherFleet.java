@@ -290,12 +290,6 @@ public final class TeacherFleet implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      try {
-        closeables.get(i).close();
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
+    Closeables.closeInReverse(closeables);
   }
 }

@@ -7,6 +7,7 @@ import io.driftline.core.events.DesiredState;
 import io.driftline.core.events.DriftIncident;
 import io.driftline.core.events.EventDeserializer;
 import io.driftline.core.events.Topics;
+import io.driftline.e2e.Closeables;
 import io.driftline.e2e.TeacherFleet;
 import io.driftline.testsupport.BrokerProcess;
 import io.driftline.testsupport.PostgresCluster;
@@ -385,12 +386,6 @@ final class FaultFleet implements AutoCloseable {
         }
       }
     }
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      try {
-        closeables.get(i).close();
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
+    Closeables.closeInReverse(closeables);
   }
 }

@@ -1,6 +1,7 @@
 package io.driftline.e2e.hostile;
 
 import io.driftline.core.bundle.Ed25519Keys;
+import io.driftline.e2e.Closeables;
 import io.driftline.testsupport.KafkaTestBroker;
 import io.driftline.testsupport.PostgresTestServer;
 import io.driftline.testsupport.ServiceProcess;
@@ -275,13 +276,6 @@ final class HostileFleet implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      try {
-        closeables.get(i).close();
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
-    closeables.clear();
+    Closeables.closeInReverse(closeables);
   }
 }
